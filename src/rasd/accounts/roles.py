@@ -1,0 +1,52 @@
+"""Roles and what each may do. Permissions are derived from the role only, so one table answers
+"who can do what" (docs/permissions.md prints it)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # Ordered from most to least privileged; RANK below relies on this order.
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    NATIONAL_MANAGER = "national_manager", _("National manager")
+    DIRECTORATE_MANAGER = "directorate_manager", _("Directorate manager")
+    SECTOR_SUPERVISOR = "sector_supervisor", _("Sector supervisor")
+    DATA_COLLECTOR = "data_collector", _("Data collector")
+    VIEWER = "viewer", _("Viewer (partner)")
+
+
+RANK = {role: position for position, role in enumerate(Role)}
+
+
+class Perm(models.TextChoices):
+    VIEW_DASHBOARD = "view_dashboard", _("See the home page and summaries")
+    VIEW_USERS = "view_users", _("See user accounts in their scope")
+    MANAGE_USERS = "manage_users", _("Create and change user accounts in their scope")
+    VIEW_AUDIT = "view_audit", _("Read the audit log")
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.SYSTEM_ADMIN: frozenset(Perm),
+    Role.NATIONAL_MANAGER: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_USERS, Perm.MANAGE_USERS}),
+    Role.DIRECTORATE_MANAGER: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_USERS, Perm.MANAGE_USERS}),
+    Role.SECTOR_SUPERVISOR: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_USERS, Perm.MANAGE_USERS}),
+    Role.DATA_COLLECTOR: frozenset({Perm.VIEW_DASHBOARD}),
+    Role.VIEWER: frozenset({Perm.VIEW_DASHBOARD}),
+}
+
+
+def role_has(role: str, perm: Perm) -> bool:
+    return perm in ROLE_PERMISSIONS.get(Role(role), frozenset())
+
+
+def assignable_roles(actor_role: str) -> list[Role]:
+    """Roles an actor may give to others: anything for a system administrator, otherwise only less
+    privileged roles than their own, so nobody can raise anyone to their own level or above."""
+    actor = Role(actor_role)
+    if actor == Role.SYSTEM_ADMIN:
+        return list(Role)
+    if Perm.MANAGE_USERS not in ROLE_PERMISSIONS[actor]:
+        return []
+    return [role for role in Role if RANK[role] > RANK[actor]]

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from rasd.accounts.roles import Perm
+
+# (url name, label, permission needed): the navigation bar, in order.
+NAVIGATION = [
+    ("core:home", _("Home"), Perm.VIEW_DASHBOARD),
+    ("accounts:user_list", _("Users"), Perm.VIEW_USERS),
+    ("audit:entry_list", _("Audit log"), Perm.VIEW_AUDIT),
+]
+
+
+def rasd(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    navigation = []
+    if user is not None and user.is_authenticated:
+        navigation = [
+            {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
+            for name, label, perm in NAVIGATION
+            if user.can(perm)
+        ]
+    return {"rasd_version": settings.VERSION, "navigation": navigation, "languages": settings.LANGUAGES}

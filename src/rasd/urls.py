@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from rasd.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("rasd.core.urls")),
+    path("accounts/", include("rasd.accounts.urls")),
+    path("audit/", include("rasd.audit.urls")),
+]

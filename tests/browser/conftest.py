@@ -1,0 +1,134 @@
+"""Browser tests run against a real rasd server in its own process, set up the way `make demo` does:
+fresh data directory, migrations, reference data, an administrator. On the PostgreSQL run the server gets
+a fresh database of its own on the same server, dropped afterwards."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ADMIN_PASSWORD = "browser-test-Pa55word"
+
+
+@dataclass
+class LiveRasd:
+    url: str
+    admin_username: str
+    admin_password: str
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _rasd(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "-m", "rasd", *args], env=env, check=True, capture_output=True, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def server_database_url() -> Iterator[str | None]:
+    """None on SQLite (the server uses the file in its data directory); a fresh PostgreSQL database otherwise."""
+    base_url = os.environ.get("RASD_DATABASE_URL", "")
+    if not base_url.startswith("postgres"):
+        yield None
+        return
+    import psycopg
+
+    name = f"rasd_browser_{uuid.uuid4().hex[:8]}"
+    admin_url = base_url.replace("postgresql://", "postgres://", 1)
+    with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def live_rasd(tmp_path_factory: pytest.TempPathFactory, server_database_url: str | None) -> Iterator[LiveRasd]:
+    data_dir = tmp_path_factory.mktemp("rasd-data")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("RASD_", "DJANGO_"))}
+    env.update(RASD_DATA_DIR=str(data_dir), RASD_DEBUG="1", RASD_LOG_LEVEL="WARNING")
+    if server_database_url:
+        env["RASD_DATABASE_URL"] = server_database_url
+    _rasd("migrate", "--noinput", env=env)
+    _rasd("load_reference_data", env=env)
+    password_file = data_dir / "admin-password"
+    password_file.write_text(ADMIN_PASSWORD)
+    _rasd(
+        "create_admin",
+        "browser-admin",
+        "--full-name",
+        "مدير الاختبار",
+        "--password-file",
+        str(password_file),
+        env=env,
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "rasd", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310 (local)
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the rasd server did not start") from None
+                time.sleep(0.2)
+        yield LiveRasd(url=url, admin_username="browser-admin", admin_password=ADMIN_PASSWORD)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run `scripts/system-packages.sh --test` (make test does).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
