@@ -145,6 +145,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 # The front-end build (frontend/build.mjs) writes the npm packages' assets here.
 FRONTEND_BUILD_DIR = SOURCE_ROOT / "frontend" / "dist"
 STATICFILES_DIRS = [FRONTEND_BUILD_DIR] if FRONTEND_BUILD_DIR.exists() else []

@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from rasd.accounts import services
 from rasd.accounts.access import AuthenticatedRequest, requires
@@ -67,6 +67,7 @@ def _apply_service_errors(form: Any, error: ValidationError) -> None:
 
 
 @requires(Perm.VIEW_USERS)
+@require_safe
 def user_list(request: AuthenticatedRequest) -> HttpResponse:
     filters = UserFilterForm(request.GET or None)
     users = scoped(request.user, User.objects.all()).select_related("scope_authority")
@@ -89,6 +90,7 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Perm.VIEW_USERS)
+@require_safe
 def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = get_scoped_or_404(request.user, User.objects.all(), pk=pk)
     context = {

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from rasd.accounts.access import AuthenticatedRequest, requires
 from rasd.accounts.roles import Perm
@@ -11,6 +12,7 @@ from rasd.audit.selectors import entries_for
 
 
 @requires(Perm.VIEW_AUDIT)
+@require_safe
 def entry_list(request: AuthenticatedRequest) -> HttpResponse:
     """Read-only by design: the audit log has no edit or delete page anywhere."""
     filters = EntryFilterForm(request.GET or None)

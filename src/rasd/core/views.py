@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from rasd.accounts import services as account_services
 from rasd.accounts.access import AuthenticatedRequest, requires
@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 
 @requires(Perm.VIEW_DASHBOARD)
+@require_safe
 def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "core/home.html", {"summary": selectors.home_summary(request.user)})
 

@@ -1,0 +1,153 @@
+"""Shared test world: Iraq-like health administration and named personas with different scopes.
+
+Personas are created through the real account services, so every test also exercises the rules and the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from rasd.accounts.models import User
+from rasd.accounts.roles import Role
+from rasd.accounts.scoping import ScopeKind
+from rasd.accounts.services import AccountDetails, bootstrap_administrator, create_account
+from rasd.lib.request_context import acting_as
+from rasd.registry.models import Authority, Directorate, Sector
+
+PASSWORD = "correct-horse-battery-42"
+
+
+def pytest_configure() -> None:
+    # Hashing passwords properly is slow by design; tests need speed, not strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    fed: Authority
+    krg: Authority
+    basra: Directorate
+    najaf: Directorate
+    erbil: Directorate
+    basra_s1: Sector
+    basra_s2: Sector
+    najaf_s1: Sector
+    erbil_s1: Sector
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    fed = Authority.objects.create(code="fmoh", name_ar="وزارة الصحة الاتحادية", name_en="Federal MoH")
+    krg = Authority.objects.create(code="krg-moh", name_ar="وزارة الصحة في الإقليم", name_en="KRG MoH")
+    basra = Directorate.objects.create(code="basra", authority=fed, name_ar="دائرة صحة البصرة", name_en="Basra DoH")
+    najaf = Directorate.objects.create(code="najaf", authority=fed, name_ar="دائرة صحة النجف", name_en="Najaf DoH")
+    erbil = Directorate.objects.create(code="erbil", authority=krg, name_ar="صحة أربيل", name_en="Erbil DoH")
+    return World(
+        fed=fed,
+        krg=krg,
+        basra=basra,
+        najaf=najaf,
+        erbil=erbil,
+        basra_s1=Sector.objects.create(code="basra-1", directorate=basra, name_ar="قطاع البصرة الأول"),
+        basra_s2=Sector.objects.create(code="basra-2", directorate=basra, name_ar="قطاع الزبير"),
+        najaf_s1=Sector.objects.create(code="najaf-1", directorate=najaf, name_ar="قطاع النجف الأول"),
+        erbil_s1=Sector.objects.create(code="erbil-1", directorate=erbil, name_ar="قطاع سۆران"),
+    )
+
+
+@pytest.fixture
+def admin(world: World) -> User:
+    with acting_as(None):
+        user, _created = bootstrap_administrator("admin", "marker-admin", PASSWORD)
+    return user
+
+
+MakeUser = Callable[..., User]
+
+
+@pytest.fixture
+def make_user(admin: User) -> MakeUser:
+    """Create an account through the services, acting as the system administrator."""
+
+    def make(
+        username: str,
+        role: Role,
+        scope_kind: ScopeKind,
+        *,
+        authority: Authority | None = None,
+        directorates: tuple[Directorate, ...] = (),
+        sectors: tuple[Sector, ...] = (),
+        full_name: str | None = None,
+    ) -> User:
+        details = AccountDetails(
+            username=username,
+            full_name=full_name or f"marker-{username}",
+            role=role,
+            scope_kind=scope_kind,
+            scope_authority=authority,
+            scope_directorates=list(directorates),
+            scope_sectors=list(sectors),
+        )
+        with acting_as(admin):
+            return create_account(admin, details, PASSWORD)
+
+    return make
+
+
+@dataclass
+class Personas:
+    admin: User
+    national_fed: User
+    national_krg: User
+    basra_manager: User
+    najaf_manager: User
+    erbil_manager: User
+    basra_s1_supervisor: User
+    basra_s1_collector: User
+    basra_s2_collector: User
+    erbil_viewer: User
+
+    def all(self) -> dict[str, User]:
+        return dict(vars(self))
+
+
+@pytest.fixture
+def personas(world: World, admin: User, make_user: MakeUser) -> Personas:
+    w = world
+    return Personas(
+        admin=admin,
+        national_fed=make_user("national-fed", Role.NATIONAL_MANAGER, ScopeKind.AUTHORITY, authority=w.fed),
+        national_krg=make_user("national-krg", Role.NATIONAL_MANAGER, ScopeKind.AUTHORITY, authority=w.krg),
+        basra_manager=make_user(
+            "basra-manager", Role.DIRECTORATE_MANAGER, ScopeKind.DIRECTORATES, directorates=(w.basra,)
+        ),
+        najaf_manager=make_user(
+            "najaf-manager", Role.DIRECTORATE_MANAGER, ScopeKind.DIRECTORATES, directorates=(w.najaf,)
+        ),
+        erbil_manager=make_user(
+            "erbil-manager", Role.DIRECTORATE_MANAGER, ScopeKind.DIRECTORATES, directorates=(w.erbil,)
+        ),
+        basra_s1_supervisor=make_user(
+            "basra-s1-supervisor", Role.SECTOR_SUPERVISOR, ScopeKind.SECTORS, sectors=(w.basra_s1,)
+        ),
+        basra_s1_collector=make_user(
+            "basra-s1-collector", Role.DATA_COLLECTOR, ScopeKind.SECTORS, sectors=(w.basra_s1,)
+        ),
+        basra_s2_collector=make_user(
+            "basra-s2-collector", Role.DATA_COLLECTOR, ScopeKind.SECTORS, sectors=(w.basra_s2,)
+        ),
+        erbil_viewer=make_user("erbil-viewer", Role.VIEWER, ScopeKind.DIRECTORATES, directorates=(w.erbil,)),
+    )
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

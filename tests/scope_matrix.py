@@ -1,0 +1,216 @@
+"""The scope-isolation matrix: every URL of rasd, requested by every persona, must never show or change
+anything outside that persona's scope.
+
+Who may see what is worked out here independently of `rasd.accounts.scoping` (the oracle below), so a
+view that forgets the scoping function, or a scoping rule that is wrong, both show up as violations.
+Every URL pattern must be listed in ROUTES; a new URL without an entry fails the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from rasd.accounts.models import User
+from rasd.accounts.scoping import ScopeKind
+from rasd.audit.models import AuditEntry
+
+PostData = Callable[[User], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to exercise one URL pattern.
+
+    kind: "public" (open to anyone, shows no scoped data), "page" (no object in the URL: checked for leaked
+    names), or "object" (the URL names one object of `model` by pk: every out-of-scope object must be
+    unreachable, for reading and for writing).
+    """
+
+    name: str
+    kind: str
+    model: type[Any] | None = None
+    methods: tuple[str, ...] = ("GET",)
+    post_data: PostData | None = None
+
+
+def _account_form(target: User) -> dict[str, Any]:
+    return {
+        "username": target.username,
+        "full_name": "HIJACKED",
+        "role": "data_collector",
+        "scope_kind": "sectors",
+        "scope_sectors": list(target.scope_sectors.values_list("pk", flat=True)),
+        "reason": "attempt from outside the scope",
+    }
+
+
+ROUTES: list[Route] = [
+    Route("healthz", "public"),
+    Route("core:set_language", "public", methods=("POST",)),
+    Route("accounts:login", "public"),
+    Route("accounts:logout", "public", methods=("POST",)),
+    Route("core:home", "page"),
+    Route("accounts:password_change", "page"),
+    Route("accounts:user_list", "page"),
+    Route("accounts:user_create", "page"),
+    Route("audit:entry_list", "page"),
+    Route("accounts:user_detail", "object", model=User),
+    Route("accounts:user_edit", "object", model=User, methods=("GET", "POST"), post_data=_account_form),
+    Route(
+        "accounts:user_set_active",
+        "object",
+        model=User,
+        methods=("POST",),
+        post_data=lambda target: {"active": "0", "reason": "attempt from outside the scope"},
+    ),
+    Route(
+        "accounts:user_reset_password",
+        "object",
+        model=User,
+        methods=("GET", "POST"),
+        post_data=lambda target: {"password": "taken-over-Pa55word", "reason": "attempt"},
+    ),
+]
+
+_DEPTH = {ScopeKind.ALL: 0, ScopeKind.AUTHORITY: 1, ScopeKind.DIRECTORATES: 2, ScopeKind.SECTORS: 3}
+
+
+def covered_sectors(user: User) -> set[int]:
+    """The sectors under a user's scope, worked out from the hierarchy directly."""
+    from rasd.registry.models import Sector
+
+    kind = ScopeKind(user.scope_kind)
+    if kind == ScopeKind.ALL:
+        return set(Sector.objects.values_list("pk", flat=True))
+    if kind == ScopeKind.AUTHORITY:
+        return set(Sector.objects.filter(directorate__authority=user.scope_authority).values_list("pk", flat=True))
+    if kind == ScopeKind.DIRECTORATES:
+        return set(Sector.objects.filter(directorate__in=user.scope_directorates.all()).values_list("pk", flat=True))
+    return set(user.scope_sectors.values_list("pk", flat=True))
+
+
+def may_see_account(viewer: User, target: User) -> bool:
+    """Oracle: a viewer sees accounts scoped at their own level or below that share at least one sector with them.
+    Nobody but a whole-country user sees whole-country accounts."""
+    if viewer.scope_kind == ScopeKind.ALL:
+        return True
+    deeper_or_same = _DEPTH[ScopeKind(target.scope_kind)] >= _DEPTH[ScopeKind(viewer.scope_kind)]
+    return deeper_or_same and bool(covered_sectors(viewer) & covered_sectors(target))
+
+
+def may_see(viewer: User, target: Any) -> bool:
+    if isinstance(target, User):
+        return may_see_account(viewer, target)
+    raise NotImplementedError(f"no oracle for {type(target).__name__}: add one with the new scoped model")
+
+
+def marker(target: Any) -> str:
+    """The text by which a target shows up on a page (test data put 'marker-…' in every account name)."""
+    if isinstance(target, User):
+        return target.full_name
+    raise NotImplementedError(type(target).__name__)
+
+
+@dataclass
+class Findings:
+    violations: list[str] = field(default_factory=list)
+    checked_requests: int = 0
+
+    def add(self, message: str) -> None:
+        self.violations.append(message)
+
+
+def named_patterns(urlconf: str | None = None) -> Iterator[str]:
+    """The full name (namespace:name) of every URL pattern; unnamed ones as '<unnamed pattern>'."""
+
+    def walk(patterns: list[Any], namespace: str) -> Iterator[str]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                yield f"{namespace}{pattern.name}" if pattern.name else f"<unnamed pattern {pattern.pattern}>"
+
+    yield from walk(get_resolver(urlconf).url_patterns, "")
+
+
+def unlisted_patterns(routes: list[Route], urlconf: str | None = None) -> list[str]:
+    listed = {route.name for route in routes}
+    return [name for name in named_patterns(urlconf) if name not in listed]
+
+
+def _client(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _state(target: Any) -> tuple[Any, int]:
+    row = type(target).objects.filter(pk=target.pk).values().get()
+    return row, AuditEntry.objects.count()
+
+
+def check(routes: list[Route], personas: dict[str, User], targets: list[Any], urlconf: str | None = None) -> Findings:
+    findings = Findings()
+    for missing in unlisted_patterns(routes, urlconf):
+        findings.add(f"{missing}: URL pattern is not in the scope matrix (add a Route for it)")
+    for route in routes:
+        if route.kind == "page":
+            _check_page(route, personas, targets, findings, urlconf)
+        elif route.kind == "object":
+            _check_object(route, personas, targets, findings, urlconf)
+    return findings
+
+
+def _check_page(
+    route: Route, personas: dict[str, User], targets: list[Any], findings: Findings, urlconf: str | None
+) -> None:
+    url = reverse(route.name, urlconf=urlconf)
+    anonymous = _client(None).get(url)
+    if anonymous.status_code not in (302, 401, 403):
+        findings.add(f"{route.name}: anonymous visitor got {anonymous.status_code}")
+    for persona_name, persona in personas.items():
+        response = _client(persona).get(url)
+        findings.checked_requests += 1
+        if response.status_code != 200:
+            continue
+        body = response.content.decode()
+        for target in targets:
+            if not may_see(persona, target) and marker(target) in body:
+                findings.add(f"{route.name}: {persona_name} sees out-of-scope {marker(target)}")
+
+
+def _check_object(
+    route: Route, personas: dict[str, User], targets: list[Any], findings: Findings, urlconf: str | None
+) -> None:
+    assert route.model is not None
+    objects = [target for target in targets if isinstance(target, route.model)]
+    reachable_somewhere = False
+    for target in objects:
+        url = reverse(route.name, kwargs={"pk": target.pk}, urlconf=urlconf)
+        for persona_name, persona in personas.items():
+            client = _client(persona)
+            visible = may_see(persona, target)
+            if "GET" in route.methods:
+                status = client.get(url).status_code
+                findings.checked_requests += 1
+                reachable_somewhere |= visible and status == 200
+                if not visible and status not in (403, 404):
+                    findings.add(f"{route.name}: {persona_name} read out-of-scope {marker(target)} ({status})")
+            if "POST" in route.methods and not visible:
+                before = _state(target)
+                data = route.post_data(target) if route.post_data else {}
+                status = client.post(url, data).status_code
+                findings.checked_requests += 1
+                if status not in (403, 404):
+                    findings.add(f"{route.name}: {persona_name} posted to out-of-scope {marker(target)} ({status})")
+                if _state(target) != before:
+                    findings.add(f"{route.name}: {persona_name} changed out-of-scope {marker(target)}")
+    if "GET" in route.methods and objects and not reachable_somewhere:
+        findings.add(f"{route.name}: no persona could open any object — the check would prove nothing")

@@ -1,0 +1,38 @@
+"""Nothing outside a user's scope can be read or changed, through any URL of rasd."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import scope_matrix
+from tests.conftest import Personas
+
+
+def test_every_url_keeps_every_persona_inside_their_scope(personas: Personas) -> None:
+    accounts = list(personas.all().values())
+    findings = scope_matrix.check(scope_matrix.ROUTES, personas.all(), targets=accounts)
+    assert findings.violations == []
+    assert findings.checked_requests > 200
+
+
+def test_every_url_pattern_is_in_the_matrix() -> None:
+    assert scope_matrix.unlisted_patterns(scope_matrix.ROUTES) == []
+
+
+@pytest.mark.urls("tests.unscoped_urls")
+def test_the_matrix_catches_a_view_that_forgets_the_scoping_function(personas: Personas) -> None:
+    routes = [
+        *scope_matrix.ROUTES,
+        scope_matrix.Route("leaky_user_list", "page"),
+        scope_matrix.Route("leaky_user_detail", "object", model=scope_matrix.User),
+    ]
+    findings = scope_matrix.check(routes, personas.all(), targets=list(personas.all().values()))
+    leaks = "\n".join(findings.violations)
+    assert "leaky_user_list: basra_manager sees out-of-scope marker-najaf-manager" in leaks
+    assert "leaky_user_detail: basra_s1_collector read out-of-scope marker-erbil-manager (200)" in leaks
+    assert all(violation.startswith("leaky_") for violation in findings.violations)
+
+
+@pytest.mark.urls("tests.unscoped_urls")
+def test_the_matrix_refuses_a_url_nobody_listed() -> None:
+    assert scope_matrix.unlisted_patterns(scope_matrix.ROUTES) == ["leaky_user_list", "leaky_user_detail"]
