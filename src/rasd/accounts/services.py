@@ -96,7 +96,7 @@ def _validate(actor: User, details: AccountDetails, existing: User | None) -> No
         errors.setdefault("role", []).append(_("You may not give this role."))
     kind = ScopeKind(details.scope_kind)
     if kind not in ROLE_SCOPE_KINDS[role]:
-        allowed = ", ".join(str(k.label) for k in ScopeKind if k in ROLE_SCOPE_KINDS[role])
+        allowed = _(", ").join(str(k.label) for k in ScopeKind if k in ROLE_SCOPE_KINDS[role])
         errors.setdefault("scope_kind", []).append(
             _("A %(role)s must have one of these scopes: %(allowed)s.") % {"role": role.label, "allowed": allowed}
         )

@@ -52,9 +52,3 @@ def minutes_locked(username: str, remote_addr: str | None) -> int:
 def note_failure(username: str, remote_addr: str | None) -> None:
     FailedLogin.objects.create(username=username[:150], remote_addr=remote_addr)
 
-
-def prune(older_than_days: int = 30) -> int:
-    """Forget failures older than the given age; they no longer affect throttling."""
-    cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
-    deleted, _ = FailedLogin.objects.filter(at__lt=cutoff).delete()
-    return deleted
