@@ -7,8 +7,10 @@ set -euo pipefail
 
 # python3-venv: the virtualenv · nodejs/npm: front-end build · gettext: translations (msgfmt)
 # default-jre-headless: ODK Validate · libpango/fonts: PDF reports with Arabic and Kurdish text
+# sqlite3: backups of the embedded database
 packages=(python3 python3-venv python3-dev build-essential gettext nodejs npm default-jre-headless
-          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-noto-core fonts-hosny-amiri fonts-dejavu-core)
+          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-noto-core fonts-hosny-amiri fonts-dejavu-core
+          sqlite3)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium)
 fi

@@ -35,6 +35,7 @@ class World:
     basra: Directorate
     najaf: Directorate
     erbil: Directorate
+    medical_city: Directorate  # a national department: no sectors
     basra_s1: Sector
     basra_s2: Sector
     najaf_s1: Sector
@@ -54,6 +55,7 @@ def world(db: Any) -> World:
         basra=basra,
         najaf=najaf,
         erbil=erbil,
+        medical_city=Directorate.objects.create(code="medical-city", authority=fed, name_ar="دائرة مدينة الطب"),
         basra_s1=Sector.objects.create(code="basra-1", directorate=basra, name_ar="قطاع البصرة الأول"),
         basra_s2=Sector.objects.create(code="basra-2", directorate=basra, name_ar="قطاع الزبير"),
         najaf_s1=Sector.objects.create(code="najaf-1", directorate=najaf, name_ar="قطاع النجف الأول"),
@@ -112,6 +114,7 @@ class Personas:
     basra_s1_collector: User
     basra_s2_collector: User
     erbil_viewer: User
+    medical_city_manager: User
 
     def all(self) -> dict[str, User]:
         return dict(vars(self))
@@ -143,6 +146,9 @@ def personas(world: World, admin: User, make_user: MakeUser) -> Personas:
             "basra-s2-collector", Role.DATA_COLLECTOR, ScopeKind.SECTORS, sectors=(w.basra_s2,)
         ),
         erbil_viewer=make_user("erbil-viewer", Role.VIEWER, ScopeKind.DIRECTORATES, directorates=(w.erbil,)),
+        medical_city_manager=make_user(
+            "medical-city-manager", Role.DIRECTORATE_MANAGER, ScopeKind.DIRECTORATES, directorates=(w.medical_city,)
+        ),
     )
 
 

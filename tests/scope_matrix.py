@@ -80,27 +80,34 @@ ROUTES: list[Route] = [
 _DEPTH = {ScopeKind.ALL: 0, ScopeKind.AUTHORITY: 1, ScopeKind.DIRECTORATES: 2, ScopeKind.SECTORS: 3}
 
 
-def covered_sectors(user: User) -> set[int]:
-    """The sectors under a user's scope, worked out from the hierarchy directly."""
-    from rasd.registry.models import Sector
+def covered_units(user: User, level: ScopeKind) -> set[int]:
+    """The units of one level (authorities, directorates or sectors) that a user's scope reaches, worked out from
+    the hierarchy directly. Only asked for levels at or above the user's own."""
+    if level == ScopeKind.SECTORS:
+        return set(user.scope_sectors.values_list("pk", flat=True))
+    directorates = {
+        ScopeKind.DIRECTORATES: lambda: set(user.scope_directorates.values_list("pk", flat=True)),
+        ScopeKind.SECTORS: lambda: set(user.scope_sectors.values_list("directorate_id", flat=True)),
+    }
+    if level == ScopeKind.DIRECTORATES:
+        return directorates[ScopeKind(user.scope_kind)]()
+    if user.scope_kind == ScopeKind.AUTHORITY:
+        return {user.scope_authority_id} if user.scope_authority_id else set()
+    from rasd.registry.models import Directorate
 
-    kind = ScopeKind(user.scope_kind)
-    if kind == ScopeKind.ALL:
-        return set(Sector.objects.values_list("pk", flat=True))
-    if kind == ScopeKind.AUTHORITY:
-        return set(Sector.objects.filter(directorate__authority=user.scope_authority).values_list("pk", flat=True))
-    if kind == ScopeKind.DIRECTORATES:
-        return set(Sector.objects.filter(directorate__in=user.scope_directorates.all()).values_list("pk", flat=True))
-    return set(user.scope_sectors.values_list("pk", flat=True))
+    ids = directorates[ScopeKind(user.scope_kind)]()
+    return set(Directorate.objects.filter(pk__in=ids).values_list("authority_id", flat=True))
 
 
 def may_see_account(viewer: User, target: User) -> bool:
-    """Oracle: a viewer sees accounts scoped at their own level or below that share at least one sector with them.
-    Nobody but a whole-country user sees whole-country accounts."""
+    """Oracle: a viewer sees the accounts scoped at their own level or below that reach one of the viewer's own
+    units. Nobody but a whole-country user sees whole-country accounts."""
     if viewer.scope_kind == ScopeKind.ALL:
         return True
-    deeper_or_same = _DEPTH[ScopeKind(target.scope_kind)] >= _DEPTH[ScopeKind(viewer.scope_kind)]
-    return deeper_or_same and bool(covered_sectors(viewer) & covered_sectors(target))
+    level = ScopeKind(viewer.scope_kind)
+    if _DEPTH[ScopeKind(target.scope_kind)] < _DEPTH[level]:
+        return False
+    return bool(covered_units(viewer, level) & covered_units(target, level))
 
 
 def may_see(viewer: User, target: Any) -> bool:

@@ -77,3 +77,10 @@ def test_the_log_has_no_page_that_changes_it(personas: Personas) -> None:
     response = client.post(reverse("audit:entry_list"), {"action": "x"})
     assert response.status_code == 405
     assert AuditEntry.objects.count() == before
+
+
+def test_a_bad_filter_value_is_reported_and_the_others_still_apply(personas: Personas) -> None:
+    page = client_for(personas.admin).get(reverse("audit:entry_list"), {"since": "not-a-date", "actor": "nobody"})
+    body = page.content.decode()
+    assert "marker-erbil-viewer" not in body  # the actor filter still applies
+    assert page.context["filters"].errors["since"]

@@ -77,3 +77,17 @@ def test_the_demo_administrator_is_refused_in_production(db: Any, settings: Any)
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="refused"):
         _run("create_demo_admin")
+
+
+def test_create_admin_on_an_existing_account_records_the_promotion(world: Any, tmp_path: Path, make_user: Any) -> None:
+    from rasd.accounts.scoping import ScopeKind
+
+    collector = make_user("old-collector", Role.DATA_COLLECTOR, ScopeKind.SECTORS, sectors=(world.basra_s1,))
+    secret = tmp_path / "password"
+    secret.write_text("a-long-enough-Pa55word")
+    _run("create_admin", "old-collector", "--password-file", str(secret))
+    collector.refresh_from_db()
+    assert collector.role == Role.SYSTEM_ADMIN
+    entry = AuditEntry.objects.filter(object_id=str(collector.pk)).first()
+    assert entry is not None and entry.action == "user.role_changed"
+    assert entry.changes["role"] == ["data_collector", "system_admin"]

@@ -183,6 +183,8 @@ if PRODUCTION:
 SILENCED_SYSTEM_CHECKS = [] if env_bool("RASD_HSTS_PRELOAD", False) else ["security.W021"]
 
 LOG_FORMAT = env_str("RASD_LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"RASD_LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -21,6 +21,15 @@ class UserManager(BaseUserManager["User"]):
         # Usernames are matched without regard to case: "Ahmed" and "ahmed" are one account.
         return self.get(username__iexact=username)
 
+    def create_superuser(self, username: str, password: str | None = None, **extra: Any) -> User:
+        """For Django's `createsuperuser`: goes through the audited service like `rasd create_admin`."""
+        from rasd.accounts.services import bootstrap_administrator
+
+        if not password:
+            raise ValueError("a password is required")
+        user, _created = bootstrap_administrator(username, extra.get("full_name") or username, password)
+        return user
+
 
 class User(AbstractBaseUser):
     username = models.CharField(

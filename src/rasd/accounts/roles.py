@@ -1,5 +1,5 @@
 """Roles and what each may do. Permissions are derived from the role only, so one table answers
-"who can do what" (docs/permissions.md prints it)."""
+"who can do what" (docs/accounts-and-scopes.md prints it)."""
 
 from __future__ import annotations
 

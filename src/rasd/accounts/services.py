@@ -193,11 +193,13 @@ def change_own_password(user: User, password: str) -> None:
     audit.record("user.password_changed", user)
 
 
+@transaction.atomic
 def note_sign_in(user: User) -> None:
     request_context.set_actor(user)
     audit.record("user.signed_in", user)
 
 
+@transaction.atomic
 def set_language_preference(user: User, language: str) -> None:
     if user.preferred_language != language:
         before = {"preferred_language": user.preferred_language}
@@ -214,14 +216,19 @@ def bootstrap_administrator(username: str, full_name: str, password: str) -> tup
     created = user is None
     if user is None:
         user = User(username=username, full_name=full_name, role=Role.SYSTEM_ADMIN, scope_kind=ScopeKind.ALL)
+    validate_password(password, user)
     before = audit.snapshot(user, AUDITED_FIELDS) if not created else {}
+    promoted = not created and (user.role != Role.SYSTEM_ADMIN or user.scope_kind != ScopeKind.ALL)
     user.role = Role.SYSTEM_ADMIN
     user.scope_kind = ScopeKind.ALL
     user.is_active = True
     user.set_password(password)
     user.save()
+    user.scope_directorates.clear()
+    user.scope_sectors.clear()
+    action = "user.created" if created else "user.role_changed" if promoted else "user.password_reset"
     audit.record(
-        "user.created" if created else "user.password_reset",
+        action,
         user,
         before=before,
         after=audit.snapshot(user, AUDITED_FIELDS),

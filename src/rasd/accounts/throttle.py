@@ -49,6 +49,10 @@ def minutes_locked(username: str, remote_addr: str | None) -> int:
     return max(1, math.ceil((latest - timezone.now()).total_seconds() / 60))
 
 
+RETENTION = datetime.timedelta(days=30)
+
+
 def note_failure(username: str, remote_addr: str | None) -> None:
     FailedLogin.objects.create(username=username[:150], remote_addr=remote_addr)
-
+    # Old failures no longer affect throttling: forget them here, so the table cannot grow without bound.
+    FailedLogin.objects.filter(at__lt=timezone.now() - RETENTION).delete()

@@ -22,14 +22,16 @@ class EntryFilterForm(StyledForm):
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def criteria(self) -> selectors.EntryFilter:
-        if not self.is_valid():
+        if not self.is_bound:
             return selectors.EntryFilter()
-        data = self.cleaned_data
+        # Fields with an error are left out (and the form shows the error); the valid ones still filter.
+        self.is_valid()
+        data = {name: self.cleaned_data.get(name) for name in self.fields}
         return selectors.EntryFilter(
-            actor=data["actor"].strip(),
-            action=data["action"],
-            object_type=data["object_type"],
-            object_id=data["object_id"].strip(),
+            actor=(data["actor"] or "").strip(),
+            action=data["action"] or "",
+            object_type=data["object_type"] or "",
+            object_id=(data["object_id"] or "").strip(),
             since=data["since"],
             until=data["until"],
         )
