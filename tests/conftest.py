@@ -5,6 +5,7 @@ Personas are created through the real account services, so every test also exerc
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,9 @@ from rasd.accounts.roles import Role
 from rasd.accounts.scoping import ScopeKind
 from rasd.accounts.services import AccountDetails, bootstrap_administrator, create_account
 from rasd.lib.request_context import acting_as
-from rasd.registry.models import Authority, Directorate, Sector
+from rasd.registry.facility_rules import FacilityDetails
+from rasd.registry.facility_services import FacilityWrite, write_facilities
+from rasd.registry.models import Authority, Directorate, Facility, FacilityType, Sector
 
 PASSWORD = "correct-horse-battery-42"
 
@@ -150,6 +153,31 @@ def personas(world: World, admin: User, make_user: MakeUser) -> Personas:
             "medical-city-manager", Role.DIRECTORATE_MANAGER, ScopeKind.DIRECTORATES, directorates=(w.medical_city,)
         ),
     )
+
+
+@pytest.fixture
+def facilities(world: World) -> dict[str, Facility]:
+    """A PHC centre in every sector and a hospital (no sector) in every directorate, named 'marker-…' so that the
+    scope matrix can spot them on any page. Keys are the facility codes."""
+    phc = FacilityType.objects.create(code="phc-main", level_of_care="primary", name_ar="مركز صحي رئيسي")
+    hospital = FacilityType.objects.create(code="hospital", level_of_care="secondary", name_ar="مستشفى")
+    writes = []
+    for sector in (world.basra_s1, world.basra_s2, world.najaf_s1, world.erbil_s1):
+        code = f"PHC-{sector.code}".upper()
+        details = FacilityDetails(
+            facility_type=phc, directorate=sector.directorate, sector=sector, name_ar=f"marker-{code}"
+        )
+        writes.append(FacilityWrite(code, details))
+    for directorate in (world.basra, world.najaf, world.erbil, world.medical_city):
+        code = f"HOSP-{directorate.code}".upper()
+        writes.append(
+            FacilityWrite(
+                code, FacilityDetails(facility_type=hospital, directorate=directorate, name_ar=f"marker-{code}")
+            )
+        )
+    with acting_as(None):
+        created = write_facilities(None, writes, valid_from=datetime.date(2024, 1, 1), reason="test world").created
+    return {facility.code: facility for facility in created}
 
 
 def client_for(user: User | None) -> Client:

@@ -36,6 +36,7 @@ class Route:
     model: type[Any] | None = None
     methods: tuple[str, ...] = ("GET",)
     post_data: PostData | None = None
+    url_kwargs: Callable[[Any], dict[str, Any]] = lambda target: {"pk": target.pk}
 
 
 def _account_form(target: User) -> dict[str, Any]:
@@ -110,17 +111,59 @@ def may_see_account(viewer: User, target: User) -> bool:
     return bool(covered_units(viewer, level) & covered_units(target, level))
 
 
-def may_see(viewer: User, target: Any) -> bool:
-    if isinstance(target, User):
-        return may_see_account(viewer, target)
+def _placement(target: Any) -> tuple[int, int | None, int | None]:
+    """(authority, directorate, sector) of a placed object; None below the object's own level."""
+    from rasd.registry.models import Authority, Directorate, Facility, Sector
+
+    if isinstance(target, Facility):
+        return target.directorate.authority_id, target.directorate_id, target.sector_id
+    if isinstance(target, Sector):
+        return target.directorate.authority_id, target.directorate_id, target.pk
+    if isinstance(target, Directorate):
+        return target.authority_id, target.pk, None
+    if isinstance(target, Authority):
+        return target.pk, None, None
     raise NotImplementedError(f"no oracle for {type(target).__name__}: add one with the new scoped model")
 
 
+def may_see_placed(viewer: User, target: Any) -> bool:
+    """Oracle for objects placed in the health administration: inside the viewer's units, or (for directorates and
+    authorities) the parent of one of them."""
+    from rasd.registry.models import Sector
+
+    if viewer.scope_kind == ScopeKind.ALL:
+        return True
+    authority, directorate, sector = _placement(target)
+    level = ScopeKind(viewer.scope_kind)
+    covered = covered_units(viewer, level)
+    if level == ScopeKind.AUTHORITY:
+        return authority in covered
+    if level == ScopeKind.DIRECTORATES:
+        if directorate is None:  # an authority: seen when it runs one of the viewer's directorates
+            return authority in covered_units(viewer, ScopeKind.AUTHORITY)
+        return directorate in covered
+    if sector is not None:
+        return sector in covered
+    sectors = Sector.objects.filter(pk__in=covered)
+    if directorate is not None:
+        return sectors.filter(directorate_id=directorate).exists()
+    return sectors.filter(directorate__authority_id=authority).exists()
+
+
+def may_see(viewer: User, target: Any) -> bool:
+    if isinstance(target, User):
+        return may_see_account(viewer, target)
+    return may_see_placed(viewer, target)
+
+
 def marker(target: Any) -> str:
-    """The text by which a target shows up on a page (test data put 'marker-…' in every account name)."""
+    """The text by which a target shows up on a page: test data put 'marker-…' in every account's full name and
+    every facility's names."""
     if isinstance(target, User):
         return target.full_name
-    raise NotImplementedError(type(target).__name__)
+    if hasattr(target, "name_ar") and str(target.name_ar).startswith("marker-"):
+        return str(target.name_ar)
+    raise NotImplementedError(f"{type(target).__name__} has no marker: name it 'marker-…' in the test data")
 
 
 @dataclass
@@ -200,7 +243,7 @@ def _check_object(
     objects = [target for target in targets if isinstance(target, route.model)]
     reachable_somewhere = False
     for target in objects:
-        url = reverse(route.name, kwargs={"pk": target.pk}, urlconf=urlconf)
+        url = reverse(route.name, kwargs=route.url_kwargs(target), urlconf=urlconf)
         for persona_name, persona in personas.items():
             client = _client(persona)
             visible = may_see(persona, target)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from rasd.registry.models import Facility
 from tests import scope_matrix
 from tests.conftest import Personas
 
 
-def test_every_url_keeps_every_persona_inside_their_scope(personas: Personas) -> None:
-    accounts = list(personas.all().values())
-    findings = scope_matrix.check(scope_matrix.ROUTES, personas.all(), targets=accounts)
+def test_every_url_keeps_every_persona_inside_their_scope(personas: Personas, facilities: dict[str, Facility]) -> None:
+    targets = [*personas.all().values(), *facilities.values()]
+    findings = scope_matrix.check(scope_matrix.ROUTES, personas.all(), targets=targets)
     assert findings.violations == []
     assert findings.checked_requests > 200
 

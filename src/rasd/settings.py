@@ -159,6 +159,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# Facility codes are permanent identifiers; this pattern is what a well-formed one looks like.
+FACILITY_CODE_PATTERN = env_str("RASD_FACILITY_CODE_PATTERN", r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,39}$")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Behind a reverse proxy (nginx, Apache) that sets X-Forwarded-For and X-Forwarded-Proto.

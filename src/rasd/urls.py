@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("rasd.core.urls")),
     path("accounts/", include("rasd.accounts.urls")),
     path("audit/", include("rasd.audit.urls")),
+    path("registry/", include("rasd.registry.urls")),
 ]

@@ -25,15 +25,21 @@ class Perm(models.TextChoices):
     VIEW_USERS = "view_users", _("See user accounts in their scope")
     MANAGE_USERS = "manage_users", _("Create and change user accounts in their scope")
     VIEW_AUDIT = "view_audit", _("Read the audit log")
+    VIEW_REGISTRY = "view_registry", _("See the facilities in their scope")
+    MANAGE_REGISTRY = "manage_registry", _("Create, change, merge and import facilities in their scope")
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.SYSTEM_ADMIN: frozenset(Perm),
-    Role.NATIONAL_MANAGER: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_USERS, Perm.MANAGE_USERS}),
-    Role.DIRECTORATE_MANAGER: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_USERS, Perm.MANAGE_USERS}),
-    Role.SECTOR_SUPERVISOR: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_USERS, Perm.MANAGE_USERS}),
-    Role.DATA_COLLECTOR: frozenset({Perm.VIEW_DASHBOARD}),
-    Role.VIEWER: frozenset({Perm.VIEW_DASHBOARD}),
+    Role.NATIONAL_MANAGER: frozenset(
+        {Perm.VIEW_DASHBOARD, Perm.VIEW_USERS, Perm.MANAGE_USERS, Perm.VIEW_REGISTRY, Perm.MANAGE_REGISTRY}
+    ),
+    Role.DIRECTORATE_MANAGER: frozenset(
+        {Perm.VIEW_DASHBOARD, Perm.VIEW_USERS, Perm.MANAGE_USERS, Perm.VIEW_REGISTRY, Perm.MANAGE_REGISTRY}
+    ),
+    Role.SECTOR_SUPERVISOR: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_USERS, Perm.MANAGE_USERS, Perm.VIEW_REGISTRY}),
+    Role.DATA_COLLECTOR: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_REGISTRY}),
+    Role.VIEWER: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_REGISTRY}),
 }
 
 

@@ -1,4 +1,4 @@
-"""Changes to the health administration (authorities, directorates, sectors), audited."""
+"""Reference data shipped with rasd: health administration and facility types (idempotent, audited)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import transaction
 
 from rasd.audit import services as audit
-from rasd.registry.models import Authority, Directorate
+from rasd.registry.models import Authority, Directorate, FacilityType
 
 IRAQ_DATA = Path(__file__).resolve().parent / "data" / "iraq"
 NAME_FIELDS = ("name_ar", "name_en", "name_ckb")
@@ -28,7 +28,7 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 
 def _upsert(
-    model: type[Authority] | type[Directorate],
+    model: type[Authority] | type[Directorate] | type[FacilityType],
     code: str,
     values: dict[str, object],
     summary: LoadSummary,
@@ -83,5 +83,20 @@ def load_health_administration(directory: Path = IRAQ_DATA) -> LoadSummary:
     return summary
 
 
-def _names(row: dict[str, str], existing: Authority | Directorate | None) -> dict[str, object]:
+@transaction.atomic
+def load_facility_types(directory: Path = IRAQ_DATA) -> LoadSummary:
+    """Create or update the facility types from `facility_types.csv` (types added by users are left alone)."""
+    summary = LoadSummary()
+    for row in _read(directory / "facility_types.csv"):
+        existing = FacilityType.objects.filter(code=row["code"]).first()
+        values: dict[str, object] = {
+            **_names(row, existing),
+            "level_of_care": row["level_of_care"],
+            "sort_order": int(row["sort_order"]),
+        }
+        _upsert(FacilityType, row["code"], values, summary, f"reference data {directory.name}")
+    return summary
+
+
+def _names(row: dict[str, str], existing: Authority | Directorate | FacilityType | None) -> dict[str, object]:
     return {name: row[name] or (getattr(existing, name) if existing else "") for name in NAME_FIELDS}

@@ -1,0 +1,1 @@
+"""Web pages of the master facility list, one module per area of work; each module has its urlpatterns."""
