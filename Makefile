@@ -13,7 +13,7 @@ export RASD_PORT
         compilemessages lock clean
 
 help:
-	@echo "make demo    set everything up, create a demo administrator, serve on http://127.0.0.1:$(RASD_PORT)"
+	@echo "make demo    set everything up, load the demo facility list, create a demo administrator, serve on http://127.0.0.1:$(RASD_PORT)"
 	@echo "make setup   the same preparation without serving (safe to re-run)"
 	@echo "make test    ruff, mypy and the whole test suite (SQLite, plus PostgreSQL if RASD_TEST_DATABASE_URL is set)"
 	@echo "make messages   update the ar/ckb/en translation catalogues from the source"
@@ -53,6 +53,7 @@ setup: $(BIN)/.installed frontend compilemessages
 	@echo "rasd is set up. Start it with: make demo"
 
 demo: setup
+	$(RASD) load_demo_registry
 	@$(RASD) create_demo_admin
 	@echo "Serving rasd on http://127.0.0.1:$(RASD_PORT)  (Ctrl-C stops it)"
 	$(RASD) runserver 127.0.0.1:$(RASD_PORT)

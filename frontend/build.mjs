@@ -1,5 +1,5 @@
 // Copies the front-end packages rasd serves itself into dist/vendor/ (collected by Django's staticfiles).
-// No bundler is needed yet: the pages use Bootstrap's prebuilt CSS/JS, htmx and a webfont.
+// No bundler is needed yet: the pages use Bootstrap's prebuilt CSS/JS, htmx, Leaflet and a webfont.
 // Run through `make setup`; the output is not committed.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -27,10 +27,16 @@ const copies = [
   ["htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"],
   ["htmx.org/LICENSE", "htmx/LICENSE"],
   ["@fontsource/noto-sans-arabic/LICENSE", "fonts/noto-sans-arabic/LICENSE"],
+  // Leaflet draws the facility map; its CSS names the images/ folder, so that travels too.
+  ["leaflet/dist/leaflet.js", "leaflet/leaflet.js"],
+  ["leaflet/dist/leaflet.js.map", "leaflet/leaflet.js.map"],
+  ["leaflet/dist/leaflet.css", "leaflet/leaflet.css"],
+  ["leaflet/dist/images", "leaflet/images"],
+  ["leaflet/LICENSE", "leaflet/LICENSE"],
 ];
 for (const [from, to] of copies) {
   mkdirSync(dirname(join(out, to)), { recursive: true });
-  cpSync(join(modules, from), join(out, to));
+  cpSync(join(modules, from), join(out, to), { recursive: true });
 }
 
 // Noto Sans Arabic covers Arabic and Kurdish Sorani letters (ڕ ڵ ۆ ێ ە) and Latin. Keep the weights the

@@ -59,10 +59,10 @@ def world(db: Any) -> World:
         najaf=najaf,
         erbil=erbil,
         medical_city=Directorate.objects.create(code="medical-city", authority=fed, name_ar="دائرة مدينة الطب"),
-        basra_s1=Sector.objects.create(code="basra-1", directorate=basra, name_ar="قطاع البصرة الأول"),
-        basra_s2=Sector.objects.create(code="basra-2", directorate=basra, name_ar="قطاع الزبير"),
-        najaf_s1=Sector.objects.create(code="najaf-1", directorate=najaf, name_ar="قطاع النجف الأول"),
-        erbil_s1=Sector.objects.create(code="erbil-1", directorate=erbil, name_ar="قطاع سۆران"),
+        basra_s1=Sector.objects.create(code="basra-1", directorate=basra, name_ar="marker-sector-basra-1"),
+        basra_s2=Sector.objects.create(code="basra-2", directorate=basra, name_ar="marker-sector-basra-2"),
+        najaf_s1=Sector.objects.create(code="najaf-1", directorate=najaf, name_ar="marker-sector-najaf-1"),
+        erbil_s1=Sector.objects.create(code="erbil-1", directorate=erbil, name_ar="marker-sector-erbil-1"),
     )
 
 

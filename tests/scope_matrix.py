@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rasd.accounts.models import User
 from rasd.accounts.scoping import ScopeKind
 from rasd.audit.models import AuditEntry
+from rasd.registry.models import AdminArea, Facility, Sector
 
 PostData = Callable[[User], dict[str, Any]]
 
@@ -60,6 +61,14 @@ ROUTES: list[Route] = [
     Route("accounts:user_list", "page"),
     Route("accounts:user_create", "page"),
     Route("audit:entry_list", "page"),
+    Route("registry:area_list", "page"),
+    Route(
+        "registry:area_edit",
+        "object",
+        model=AdminArea,
+        methods=("GET", "POST"),
+        post_data=lambda area: {"name_ar": "HIJACKED", "reason": "attempt"},
+    ),
     Route("accounts:user_detail", "object", model=User),
     Route("accounts:user_edit", "object", model=User, methods=("GET", "POST"), post_data=_account_form),
     Route(
@@ -75,6 +84,125 @@ ROUTES: list[Route] = [
         model=User,
         methods=("GET", "POST"),
         post_data=lambda target: {"password": "taken-over-Pa55word", "reason": "attempt"},
+    ),
+]
+
+
+def _facility_form(target: Any) -> dict[str, Any]:
+    return {
+        "name_ar": "HIJACKED",
+        "facility_type": target.facility_type_id,
+        "ownership": target.ownership,
+        "directorate": target.directorate_id,
+        "sector": target.sector_id or "",
+        "settlement": target.settlement,
+        "location_source": target.location_source,
+        "valid_from": "2030-01-01",
+        "reason": "attempt from outside the scope",
+    }
+
+
+def _merge_form(target: Any) -> dict[str, Any]:
+    other = Facility.objects.exclude(pk=target.pk).values_list("code", flat=True).first()
+    return {"absorb_code": other, "on": "2030-01-01", "reason": "attempt from outside the scope"}
+
+
+def _split_form(target: Any) -> dict[str, Any]:
+    return {
+        "new-TOTAL_FORMS": "5",
+        "new-INITIAL_FORMS": "0",
+        "new-MIN_NUM_FORMS": "1",
+        "new-MAX_NUM_FORMS": "5",
+        "new-0-code": "HIJACK-1",
+        "new-0-name_ar": "HIJACKED",
+        "new-0-facility_type": target.facility_type_id,
+        "close_original": "on",
+        "on": "2030-01-01",
+        "reason": "attempt from outside the scope",
+    }
+
+
+def _by_code(target: Any) -> dict[str, Any]:
+    return {"code": target.code}
+
+
+def _facility_change(name: str, post_data: PostData) -> Route:
+    return Route(name, "object", model=Facility, methods=("GET", "POST"), post_data=post_data, url_kwargs=_by_code)
+
+
+_ATTEMPT = {"on": "2030-01-01", "reason": "attempt from outside the scope"}
+
+# The facility pages: list, map and its GeoJSON, one facility (by code) and every change to it; sectors.
+ROUTES += [
+    Route("registry:facility_list", "page"),
+    Route("registry:facility_map", "page"),
+    Route("registry:facility_points", "page"),
+    Route("registry:boundaries", "page"),
+    Route("registry:facility_create", "page"),
+    Route("registry:facility_detail", "object", model=Facility, url_kwargs=_by_code),
+    _facility_change("registry:facility_edit", _facility_form),
+    _facility_change("registry:facility_close", lambda target: {**_ATTEMPT, "permanently": "1"}),
+    _facility_change("registry:facility_reopen", lambda target: _ATTEMPT),
+    _facility_change("registry:facility_merge", _merge_form),
+    _facility_change("registry:facility_split", _split_form),
+    Route("registry:sector_list", "page"),
+    Route("registry:sector_create", "page"),
+    Route(
+        "registry:sector_edit",
+        "object",
+        model=Sector,
+        methods=("GET", "POST"),
+        post_data=lambda target: {"name_ar": "HIJACKED", "reason": "attempt from outside the scope"},
+    ),
+]
+
+
+def _pair(target: Any) -> dict[str, Any]:
+    """A pair of the target with another facility: one of the same directorate when there is one."""
+    others = Facility.objects.exclude(pk=target.pk).order_by("pk")
+    other = others.filter(directorate_id=target.directorate_id).first() or others.first()
+    assert other is not None
+    return {"a": target.pk, "b": other.pk}
+
+
+# Data quality: findings per directorate, the findings, duplicate pairs and the review of one pair (both facilities
+# must be in scope, so a pair with an out-of-scope facility is 404 whichever way round).
+ROUTES += [
+    Route("registry:quality_summary", "page"),
+    Route("registry:quality_findings", "page"),
+    Route("registry:duplicate_list", "page"),
+    Route(
+        "registry:duplicate_review",
+        "object",
+        model=Facility,
+        methods=("GET", "POST"),
+        post_data=lambda target: {"action": "dismiss", "note": "attempt from outside the scope"},
+        url_kwargs=_pair,
+    ),
+]
+
+
+def _import_upload_of(target: User) -> dict[str, Any]:
+    """An import upload of the target account (only its uploader may open it, whatever the others' scope)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rasd.registry.importing import uploads
+
+    source = SimpleUploadedFile("matrix.csv", b"code,name_ar\n")
+    return {"upload": uploads.store(target, source, sheet="", reason="", valid_from=None).id}
+
+
+# Import (upload, then a preview that only the uploader may open and confirm) and export (a form; the download
+# itself is tested in tests/registry/test_export.py).
+ROUTES += [
+    Route("registry:facility_import", "page"),
+    Route("registry:facility_export", "page"),
+    Route(
+        "registry:facility_import_preview",
+        "object",
+        model=User,
+        methods=("GET", "POST"),
+        url_kwargs=_import_upload_of,
     ),
 ]
 

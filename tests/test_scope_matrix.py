@@ -6,11 +6,14 @@ import pytest
 
 from rasd.registry.models import Facility
 from tests import scope_matrix
-from tests.conftest import Personas
+from tests.conftest import Personas, World
 
 
-def test_every_url_keeps_every_persona_inside_their_scope(personas: Personas, facilities: dict[str, Facility]) -> None:
-    targets = [*personas.all().values(), *facilities.values()]
+def test_every_url_keeps_every_persona_inside_their_scope(
+    world: World, personas: Personas, facilities: dict[str, Facility]
+) -> None:
+    sectors = [world.basra_s1, world.basra_s2, world.najaf_s1, world.erbil_s1]
+    targets = [*personas.all().values(), *facilities.values(), *sectors]
     findings = scope_matrix.check(scope_matrix.ROUTES, personas.all(), targets=targets)
     assert findings.violations == []
     assert findings.checked_requests > 200

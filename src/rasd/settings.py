@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from rasd import __version__
-from rasd.lib.env import env_bool, env_int, env_list, env_str
+from rasd.lib.env import env_bool, env_float, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = PACKAGE_DIR.parent.parent
@@ -161,6 +161,17 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Facility codes are permanent identifiers; this pattern is what a well-formed one looks like.
 FACILITY_CODE_PATTERN = env_str("RASD_FACILITY_CODE_PATTERN", r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,39}$")
+# Boundaries are coarse: a point this close to its district or governorate is not reported as outside it.
+REGISTRY_DISTRICT_TOLERANCE_KM = env_float("RASD_REGISTRY_DISTRICT_TOLERANCE_KM", 2.0)
+if REGISTRY_DISTRICT_TOLERANCE_KM < 0:
+    raise ImproperlyConfigured("RASD_REGISTRY_DISTRICT_TOLERANCE_KM cannot be negative")
+
+# The facility map draws the boundaries shipped with rasd and needs no internet. A tile server (e.g. one on the
+# ministry's intranet) adds a basemap: a Leaflet URL template such as https://tiles.example.org/{z}/{x}/{y}.png.
+MAP_TILE_URL = env_str("RASD_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("RASD_MAP_TILE_ATTRIBUTION", "")
+if MAP_TILE_URL and not MAP_TILE_URL.startswith(("https://", "http://", "/")):
+    raise ImproperlyConfigured("RASD_MAP_TILE_URL must start with https://, http:// or / (a path on this server)")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -1,6 +1,6 @@
 """Browser tests run against a real rasd server in its own process, set up the way `make demo` does:
-fresh data directory, migrations, reference data, an administrator. On the PostgreSQL run the server gets
-a fresh database of its own on the same server, dropped afterwards."""
+fresh data directory, migrations, reference data, a demo facility list of 300, an administrator. On the
+PostgreSQL run the server gets a fresh database of its own on the same server, dropped afterwards."""
 
 from __future__ import annotations
 
@@ -68,6 +68,7 @@ def live_rasd(tmp_path_factory: pytest.TempPathFactory, server_database_url: str
         env["RASD_DATABASE_URL"] = server_database_url
     _rasd("migrate", "--noinput", env=env)
     _rasd("load_reference_data", env=env)
+    _rasd("load_demo_registry", "--facilities", "300", "--seed", "7", env=env)
     password_file = data_dir / "admin-password"
     password_file.write_text(ADMIN_PASSWORD)
     _rasd(

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from rasd.accounts.roles import Perm
 
@@ -24,20 +25,20 @@ class AuthenticatedRequest(HttpRequest):
     user: User
 
 
-View = Callable[Concatenate[AuthenticatedRequest, P], HttpResponse]
+View = Callable[Concatenate[AuthenticatedRequest, P], HttpResponseBase]  # pages, downloads, streams
 
 
-def requires(perm: Perm) -> Callable[[View[P]], Callable[..., HttpResponse]]:
+def requires(perm: Perm) -> Callable[[View[P]], Callable[..., HttpResponseBase]]:
     """Sign-in required, then the role must grant `perm` (else 403)."""
 
-    def decorator(view: View[P]) -> Callable[..., HttpResponse]:
+    def decorator(view: View[P]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapped(request: AuthenticatedRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        def wrapped(request: AuthenticatedRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
             if not request.user.can(perm):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        protected: Callable[..., HttpResponse] = login_required(wrapped)
+        protected: Callable[..., HttpResponseBase] = login_required(wrapped)
         return protected
 
     return decorator

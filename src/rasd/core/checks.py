@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Warning, register
 
-REQUIRED_ASSETS = ("vendor/bootstrap/bootstrap.rtl.min.css", "vendor/htmx/htmx.min.js")
+REQUIRED_ASSETS = ("vendor/bootstrap/bootstrap.rtl.min.css", "vendor/htmx/htmx.min.js", "vendor/leaflet/leaflet.js")
 
 
 @register()

@@ -12,8 +12,11 @@ from rasd.accounts.roles import Perm
 # (url name, label, permission needed): the navigation bar, in order.
 NAVIGATION = [
     ("core:home", _("Home"), Perm.VIEW_DASHBOARD),
+    ("registry:facility_list", _("Facilities"), Perm.VIEW_REGISTRY),
+    ("registry:facility_map", _("Map"), Perm.VIEW_REGISTRY),
     ("accounts:user_list", _("Users"), Perm.VIEW_USERS),
     ("audit:entry_list", _("Audit log"), Perm.VIEW_AUDIT),
+    ("registry:quality_summary", _("Data quality"), Perm.VIEW_REGISTRY),
 ]
 
 

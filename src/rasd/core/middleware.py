@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -83,20 +85,33 @@ class LanguageMiddleware:
         return response
 
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+def tile_origin(tile_url: str) -> str:
+    """The origin of a map tile server (a Leaflet URL template), for the policy's img-src; '' when the tiles come
+    from rasd's own host. A `{s}` subdomain becomes a wildcard."""
+    if not tile_url.startswith(("https://", "http://")):
+        return ""
+    parts = urlsplit(tile_url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@functools.cache
+def content_security_policy(tile_url: str) -> str:
+    """Only rasd's own files; images also from the configured tile server, if any."""
+    images = " ".join(filter(None, ["img-src 'self' data: blob:", tile_origin(tile_url)]))
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            images,
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 class ContentSecurityPolicyMiddleware:
@@ -107,5 +122,5 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(settings.MAP_TILE_URL))
         return response

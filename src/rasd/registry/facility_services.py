@@ -24,7 +24,7 @@ from rasd.audit import services as audit
 from rasd.audit.models import AuditEntry
 from rasd.lib import request_context
 from rasd.registry import geo
-from rasd.registry.facility_rules import FacilityDetails, code_problems, detail_problems
+from rasd.registry.facility_rules import FacilityDetails, code_problems, detail_problems, effective_date_problems
 from rasd.registry.models import (
     ATTRIBUTE_FIELDS,
     AliasKind,
@@ -81,8 +81,8 @@ def _require(actor: User | None, facility_scopes: Sequence[Scope | Facility]) ->
     existing = [item.pk for item in facility_scopes if isinstance(item, Facility) and item.pk]
     if existing and scoped(actor, Facility.objects.filter(pk__in=existing)).count() != len(set(existing)):
         raise PermissionDenied(_("A facility is outside your scope."))
-    for item in facility_scopes:
-        if isinstance(item, Scope) and not covers(own, item):
+    for item in {item for item in facility_scopes if isinstance(item, Scope)}:  # a batch has few distinct places
+        if not covers(own, item):
             raise PermissionDenied(_("You may only place facilities inside your own scope."))
 
 
@@ -98,40 +98,47 @@ def _search_text(code: str, details: FacilityDetails, aliases: Sequence[str]) ->
     return " ".join(normalise(part) for part in parts if part)
 
 
-def _resolve_area(details: FacilityDetails) -> None:
-    """The area comes from the coordinates, unless someone set it by hand with a reason."""
-    if details.admin_area_overridden:
-        return
-    if details.latitude is None or details.longitude is None:
-        details.admin_area = None
-        return
-    area_id = geo.locate(details.longitude, details.latitude)
-    details.admin_area = None if area_id is None else geo.area(area_id)
+def complete_details(batch: Sequence[FacilityDetails]) -> None:
+    """Fill in what the service derives: the managing authority (the directorate's, unless given) and the area
+    (from the coordinates, unless someone set it by hand with a reason). All points are placed at once."""
+    located: list[FacilityDetails] = []
+    points: list[tuple[float, float]] = []
+    for details in batch:
+        if not details.admin_area_overridden and details.latitude is not None and details.longitude is not None:
+            located.append(details)
+            points.append((details.longitude, details.latitude))
+    area_ids, _inside = geo.locate_many(points)
+    for details in batch:
+        if details.managing_authority is None:
+            details.managing_authority = details.directorate.authority
+        if not details.admin_area_overridden:
+            details.admin_area = None
+    for details, area_id in zip(located, area_ids, strict=True):
+        details.admin_area = None if area_id is None else geo.area(area_id)
 
 
-def _complete(details: FacilityDetails) -> None:
-    if details.managing_authority is None:
-        details.managing_authority = details.directorate.authority
-    _resolve_area(details)
+def _codes_in_use(codes: Sequence[str]) -> set[str]:
+    taken: set[str] = set()
+    for start in range(0, len(codes), 1000):
+        taken.update(Facility.objects.filter(code__in=codes[start : start + 1000]).values_list("code", flat=True))
+    return taken
 
 
 def _validate(writes: Sequence[FacilityWrite], valid_from: datetime.date) -> None:
     problems: dict[str, list[str]] = {}
     seen: set[str] = set()
+    taken = _codes_in_use([write.code for write in writes if write.facility is None])
     for write in writes:
         label = write.code or "?"
         found = detail_problems(write.details, write.facility)
         if write.facility is None:
             found_code = code_problems(write.code)
-            if write.code in seen or Facility.objects.filter(code=write.code).exists():
+            if write.code in seen or write.code in taken:
                 found_code.append(_("The code %(code)s is already in use (codes are never reused).") % {"code": label})
             if found_code:
                 found["code"] = found_code
-        elif valid_from < write.facility.valid_from:
-            found.setdefault("valid_from", []).append(
-                _("A change cannot take effect before the current version (%(date)s).")
-                % {"date": write.facility.valid_from}
-            )
+        elif late := effective_date_problems(write.facility, valid_from):
+            found.setdefault("valid_from", []).extend(late)
         seen.add(write.code)
         for name, messages in found.items():
             problems.setdefault(f"{label}: {name}", []).extend(messages)
@@ -150,8 +157,7 @@ def write_facilities(
     """Create and change facilities in one transaction; nothing is stored if any of them is invalid."""
     valid_from = valid_from or today()
     _require(actor, [w.facility for w in writes if w.facility] + [placement_scope(w.details) for w in writes])
-    for write in writes:
-        _complete(write.details)
+    complete_details([write.details for write in writes])
     _validate(writes, valid_from)
     summary = WriteSummary()
     now = timezone.now()
@@ -380,13 +386,35 @@ def split_facility(
 
 @transaction.atomic
 def add_alias(actor: User | None, facility: Facility, value: str, language: str = "") -> FacilityAlias:
-    _require(actor, [facility])
-    alias, created = FacilityAlias.objects.get_or_create(
-        facility=facility, kind=AliasKind.NAME, value=value.strip(), defaults={"language": language}
+    add_aliases(actor, [(facility, value, language)])
+    return FacilityAlias.objects.get(facility=facility, kind=AliasKind.NAME, value=value.strip())
+
+
+@transaction.atomic
+def add_aliases(actor: User | None, names: Sequence[tuple[Facility, str, str]], *, reason: str = "") -> int:
+    """Other names for facilities, as (facility, name, language), in one batch; names a facility already has are
+    skipped. Returns how many were added."""
+    _require(actor, [facility for facility, _value, _language in names])
+    known = set(
+        FacilityAlias.objects.filter(
+            facility_id__in={facility.pk for facility, _value, _language in names}, kind=AliasKind.NAME
+        ).values_list("facility_id", "value")
     )
-    if created:
-        aliases = list(facility.aliases.values_list("value", flat=True))
-        facility.search_text = _search_text(facility.code, FacilityDetails.of(facility), aliases)
-        facility.save(update_fields=["search_text"])
-        audit.record("facility.alias_added", facility, after={"alias": alias.value})
-    return alias
+    added: list[FacilityAlias] = []
+    for facility, value, language in names:
+        if value.strip() and (facility.pk, value.strip()) not in known:
+            known.add((facility.pk, value.strip()))
+            added.append(FacilityAlias(facility=facility, kind=AliasKind.NAME, value=value.strip(), language=language))
+    FacilityAlias.objects.bulk_create(added, batch_size=1000)
+    touched = list({alias.facility.pk: alias.facility for alias in added}.values())
+    aliases = _aliases_by_facility(touched)
+    for facility in touched:
+        facility.search_text = _search_text(facility.code, FacilityDetails.of(facility), aliases.get(facility.pk, []))
+    Facility.objects.bulk_update(touched, ["search_text"], batch_size=1000)
+    acting, now = request_context.current(), timezone.now()
+    entries = [
+        _entry(acting, actor, now, "facility.alias_added", alias.facility, {"alias": [None, alias.value]}, reason)
+        for alias in added
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(added)

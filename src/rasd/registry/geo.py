@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import shapely
 from django.db.models import Count, Max
 from shapely import STRtree, prepare
 from shapely.geometry import Point, shape
@@ -87,3 +90,25 @@ def distance_to_area_km(longitude: float, latitude: float, area: AdminArea) -> f
     geometry = shape(area.geometry)
     degrees = geometry.distance(Point(longitude, latitude))
     return float(degrees) * 111.0  # one degree ≈ 111 km; precise enough for a tolerance check
+
+
+def locate_many(
+    points: Sequence[tuple[float, float]], boundary_set: BoundarySet | None = None
+) -> tuple[list[int | None], list[bool]]:
+    """For many (longitude, latitude) points at once: the deepest area containing each (as `locate`) and whether
+    each lies inside the country (as `inside_country`). One index lookup and vectorised tests, for checking the
+    whole facility list."""
+    boundary_set = boundary_set or current_boundary_set()
+    if boundary_set is None or not points:
+        return [None] * len(points), [True] * len(points)
+    index = _index(boundary_set)
+    xs = np.array([point[0] for point in points], dtype=float)
+    ys = np.array([point[1] for point in points], dtype=float)
+    areas: list[int | None] = [None] * len(points)
+    point_positions, tree_positions = index.tree.query(shapely.points(xs, ys), predicate="intersects")
+    for point_position, tree_position in zip(point_positions.tolist(), tree_positions.tolist(), strict=True):
+        if areas[point_position] is None:
+            areas[point_position] = index.area_ids[tree_position]
+    if index.country is None:
+        return areas, [True] * len(points)
+    return areas, [bool(inside) for inside in shapely.intersects_xy(index.country, xs, ys)]

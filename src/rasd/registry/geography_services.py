@@ -9,8 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from rasd.accounts.models import User
+from rasd.accounts.roles import Perm
+from rasd.accounts.scoping import ScopeKind, scope_of
 from rasd.audit import services as audit
 from rasd.registry.models import AdminArea, BoundarySet, PopulationFigure
 
@@ -180,3 +185,24 @@ def _load_iraq_population(boundary_set: BoundarySet, directory: Path) -> int:
                 areas[row["ADM2_PCODE"]], 2023, int(row["population_kontur_2023"]), KONTUR_2023, True
             )
     return written
+
+
+@transaction.atomic
+def rename_area(actor: User, area: AdminArea, *, name_ar: str, name_en: str, name_ckb: str, reason: str) -> bool:
+    """Correct or complete an area's names (open data has almost no Kurdish names). Only national and
+    authority-level managers may, since boundaries are shared by everyone. Returns whether anything changed."""
+    if not actor.can(Perm.MANAGE_REGISTRY) or scope_of(actor).kind not in (ScopeKind.ALL, ScopeKind.AUTHORITY):
+        raise PermissionDenied(_("Only national managers may change the names of administrative areas."))
+    if not name_ar.strip():
+        raise ValidationError({"name_ar": [_("The Arabic name is required.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why.")]})
+    fields = ("name_ar", "name_en", "name_ckb")
+    before = audit.snapshot(area, fields)
+    area.name_ar, area.name_en, area.name_ckb = name_ar.strip(), name_en.strip(), name_ckb.strip()
+    after = audit.snapshot(area, fields)
+    if before == after:
+        return False
+    area.save(update_fields=list(fields))
+    audit.record("admin_area.renamed", area, before=before, after=after, reason=reason)
+    return True

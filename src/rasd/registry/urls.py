@@ -1,4 +1,13 @@
-from rasd.registry.views import facilities, imports, quality
+from rasd.registry.views import facilities, geography, imports, maps, quality, sectors
 
 app_name = "registry"
-urlpatterns = [*facilities.urlpatterns, *imports.urlpatterns, *quality.urlpatterns]
+# facilities last: a facility's page, /registry/facilities/<code>/, takes any path below facilities/ (codes may
+# contain "/"), so other modules' URLs under facilities/ (e.g. facilities/import/) must be matched first.
+urlpatterns = [
+    *imports.urlpatterns,
+    *quality.urlpatterns,
+    *geography.urlpatterns,
+    *maps.urlpatterns,
+    *sectors.urlpatterns,
+    *facilities.urlpatterns,
+]

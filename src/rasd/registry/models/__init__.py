@@ -1,5 +1,6 @@
 """The master facility list: health administration, geography and facilities."""
 
+from rasd.registry.models.duplicates import DuplicateDecision
 from rasd.registry.models.facilities import (
     ATTRIBUTE_FIELDS,
     AliasKind,
@@ -24,6 +25,7 @@ __all__ = [
     "Authority",
     "BoundarySet",
     "Directorate",
+    "DuplicateDecision",
     "Facility",
     "FacilityAlias",
     "FacilityType",
