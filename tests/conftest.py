@@ -21,9 +21,24 @@ from rasd.accounts.services import AccountDetails, bootstrap_administrator, crea
 from rasd.lib.request_context import acting_as
 from rasd.registry.facility_rules import FacilityDetails
 from rasd.registry.facility_services import FacilityWrite, write_facilities
+from rasd.registry.geography_services import load_boundaries
 from rasd.registry.models import Authority, Directorate, Facility, FacilityType, Sector
 
 PASSWORD = "correct-horse-battery-42"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Iraq's boundaries (414 areas with population) are loaded once into the test database: most tests only read
+    them, and loading takes a second. Tests that change them run in a transaction like any other."""
+    with django_db_blocker.unblock(), acting_as(None):
+        load_boundaries()
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Uploads made by a test go to its own temporary directory, never to var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def pytest_configure() -> None:

@@ -30,7 +30,9 @@ def test_the_matrix_catches_a_view_that_forgets_the_scoping_function(personas: P
         scope_matrix.Route("leaky_user_list", "page"),
         scope_matrix.Route("leaky_user_detail", "object", model=scope_matrix.User),
     ]
-    findings = scope_matrix.check(routes, personas.all(), targets=list(personas.all().values()))
+    findings = scope_matrix.check(
+        routes, personas.all(), targets=list(personas.all().values()), only={"leaky_user_list", "leaky_user_detail"}
+    )
     leaks = "\n".join(findings.violations)
     assert "leaky_user_list: basra_manager sees out-of-scope marker-najaf-manager" in leaks
     assert "leaky_user_detail: basra_s1_collector read out-of-scope marker-erbil-manager (200)" in leaks

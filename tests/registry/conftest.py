@@ -13,16 +13,13 @@ from rasd.accounts.models import User
 from rasd.lib.request_context import acting_as
 from rasd.registry.facility_rules import FacilityDetails
 from rasd.registry.facility_services import create_facility
-from rasd.registry.geography_services import load_boundaries
 from rasd.registry.models import BoundarySet, Directorate, Facility, FacilityType, Sector
 from tests.conftest import client_for
 
 
 @pytest.fixture
 def boundaries(db: Any) -> BoundarySet:
-    """Iraq's boundaries as shipped (COD-AB 2019), made current."""
-    with acting_as(None):
-        load_boundaries()
+    """Iraq's boundaries as shipped (COD-AB 2019), current (loaded once per test session, see tests/conftest.py)."""
     return BoundarySet.objects.get(is_current=True)
 
 

@@ -8,16 +8,12 @@ import pytest
 from django.urls import reverse
 
 from rasd.audit.models import AuditEntry
-from rasd.lib.request_context import acting_as
-from rasd.registry.geography_services import load_boundaries
 from rasd.registry.models import AdminArea
 from tests.conftest import Personas, client_for
 
 
 @pytest.fixture
 def halabja(db: Any) -> AdminArea:
-    with acting_as(None):
-        load_boundaries()
     return AdminArea.objects.get(pcode="IQG06Q05")
 
 

@@ -24,7 +24,6 @@ from rasd.registry.demo import (
     synthetic_rows,
 )
 from rasd.registry.demo_loading import BASE_DAY
-from rasd.registry.geography_services import load_boundaries
 from rasd.registry.history import facility_as_of
 from rasd.registry.models import Directorate, Facility, FacilityType, FacilityVersion, Sector
 from rasd.registry.names import normalise
@@ -36,7 +35,6 @@ def iraq(db: Any) -> None:
     with acting_as(None):
         load_health_administration()
         load_facility_types()
-        load_boundaries()
 
 
 def test_the_same_seed_gives_the_same_rows_and_another_seed_other_rows(iraq: None) -> None:

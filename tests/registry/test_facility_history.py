@@ -114,11 +114,17 @@ def test_a_split_creates_new_facilities_linked_to_the_original(facilities: dict[
 
 
 def test_close_and_reopen_are_versions_with_dates(hospital: Facility) -> None:
+    services.update_facility(
+        None, hospital, _edit(hospital, functional=True), reason="surveyed", valid_from=datetime.date(2024, 1, 15)
+    )
     services.close_facility(None, hospital, on=datetime.date(2024, 2, 1), permanently=False, reason="flooding")
+    hospital.refresh_from_db()
+    assert hospital.functional is False  # closed facilities do not function
     services.reopen_facility(None, hospital, on=datetime.date(2024, 5, 1), reason="repaired")
     hospital.refresh_from_db()
     assert hospital.status == OperationalStatus.OPEN and hospital.closed_on is None
-    assert [v.change for v in hospital.versions.order_by("number")] == ["created", "closed", "reopened"]
+    assert hospital.functional is None  # unknown until reported again
+    assert [v.change for v in hospital.versions.order_by("number")] == ["created", "updated", "closed", "reopened"]
     assert AuditEntry.objects.filter(action="facility.closed", object_id=str(hospital.pk)).get().reason == "flooding"
 
 

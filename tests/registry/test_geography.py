@@ -21,8 +21,6 @@ YARMOUK = (44.352331, 33.29412)
 
 @pytest.fixture
 def boundaries(db: Any) -> BoundarySet:
-    with acting_as(None):
-        load_boundaries()
     return BoundarySet.objects.get(is_current=True)
 
 

@@ -166,6 +166,7 @@ def test_invalid_rows_write_nothing_and_list_every_problem(facilities: dict[str,
         "BSR-062,,phc-main,basra,,91,47,2024-13-01,,\n"
         "BSR-063,مركز,phc-main,basra,,,,2020-01-01,2019-01-01,shut\n"
         "bad code!,مركز,phc-main,nowhere,,,,,,\n"
+        "BSR-065,مركز,clinic-y,basra,,abc,47,1/1/99,,\n"
     )
     assert refused(write(tmp_path, text)) == [
         "row 2: Type: No facility type has the code or name “clinic-x”.",
@@ -176,6 +177,9 @@ def test_invalid_rows_write_nothing_and_list_every_problem(facilities: dict[str,
         "row 6: status: “shut” is not one of the allowed values.",
         "row 7: code: “bad code!” is not a valid facility code.",
         "row 7: directorate: No directorate has the code or name “nowhere”.",
+        "row 8: Type: No facility type has the code or name “clinic-y”.",
+        "row 8: latitude: “abc” is not a number.",
+        "row 8: opened_on: “1/1/99” is not a date; write it as YYYY-MM-DD or D/M/YYYY.",
     ]
     assert not Facility.objects.filter(code__startswith="BSR-").exists()
     problems = refused(write(tmp_path, "code,name_ar,facility_type,directorate\nBSR-064,,phc-main,basra\n"))

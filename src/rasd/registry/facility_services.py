@@ -307,6 +307,7 @@ def close_facility(
     details = FacilityDetails.of(facility)
     details.status = OperationalStatus.PERMANENTLY_CLOSED if permanently else OperationalStatus.TEMPORARILY_CLOSED
     details.closed_on = on
+    details.functional = False  # a closed facility does not function, whatever was last reported
     write = FacilityWrite(facility.code, details, facility, change=VersionChange.CLOSED)
     write_facilities(actor, [write], valid_from=on, reason=reason)
     return facility
@@ -319,6 +320,7 @@ def reopen_facility(actor: User | None, facility: Facility, *, on: datetime.date
     details = FacilityDetails.of(facility)
     details.status = OperationalStatus.OPEN
     details.closed_on = None
+    details.functional = None  # unknown until someone reports on it again
     write = FacilityWrite(facility.code, details, facility, change=VersionChange.REOPENED)
     write_facilities(actor, [write], valid_from=on, reason=reason)
     return facility
@@ -347,6 +349,7 @@ def merge_facilities(
     gone.status = OperationalStatus.PERMANENTLY_CLOSED
     gone.closed_on = gone.closed_on or on
     gone.merged_into = keep
+    gone.functional = False
     writes = [
         FacilityWrite(absorb.code, gone, absorb, change=VersionChange.MERGED_AWAY),
         FacilityWrite(keep.code, FacilityDetails.of(keep), keep, change=VersionChange.ABSORBED, force_version=True),

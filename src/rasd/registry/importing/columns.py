@@ -65,19 +65,19 @@ COLUMNS: tuple[Column, ...] = (
     C(
         "managing_authority",
         _lazy("Managing authority"),
-        ("#org+code+authority",),
+        ("#org+authority+code",),
         ("authority", "الجهة المسؤولة", "الوزارة"),
     ),
     C(
         "directorate",
         _lazy("Directorate of health"),
-        ("#org+code+directorate",),
+        ("#org+directorate+code",),
         ("directorate", "doh", "دائرة الصحة", "الدائرة", "المديرية", "بەڕێوەبەرایەتی"),
     ),
     C(
         "sector",
         _lazy("Health sector"),
-        ("#org+code+sector",),
+        ("#org+sector+code",),
         ("sector", "phc sector", "القطاع", "القطاع الصحي", "کەرت"),
     ),
     C("admin_area_pcode", _lazy("Area p-code set by hand"), ("#adm3+code+manual",)),
@@ -131,8 +131,8 @@ BILINGUAL_NAME = C("name", _lazy("Name"), ("#loc+facility+name",), ("facility na
 CONVENIENCE: tuple[Column, ...] = (
     C("facility_type_name", _lazy("Facility type name"), ("#loc+facility+type+name",)),
     C("level_of_care", _lazy("Level of care"), ("#loc+facility+level",)),
-    C("directorate_name", _lazy("Directorate name"), ("#org+name+directorate",)),
-    C("sector_name", _lazy("Sector name"), ("#org+name+sector",)),
+    C("directorate_name", _lazy("Directorate name"), ("#org+directorate+name",)),
+    C("sector_name", _lazy("Sector name"), ("#org+sector+name",)),
     C("governorate_pcode", _lazy("Governorate p-code"), ("#adm1+code",)),
     C("governorate", _lazy("Governorate"), ("#adm1+name",)),
     C("district_pcode", _lazy("District p-code"), ("#adm2+code",)),

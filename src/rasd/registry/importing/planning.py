@@ -26,8 +26,10 @@ from rasd.registry.importing.result import FieldChange, Problem
 from rasd.registry.importing.values import BadValue, Choices, Reference, day, decimal, integer, text, yes_no
 from rasd.registry.models import (
     AliasKind,
+    Directorate,
     Facility,
     FacilityAlias,
+    FacilityType,
     LocationSource,
     OperationalStatus,
     Ownership,
@@ -248,6 +250,9 @@ class Planner:
         if directorate is None and not text(values.get("directorate", "")):
             self._problem(number, "directorate", _("A new facility needs a directorate."))
         if facility_type is None or directorate is None or not code:
+            # Read the other cells anyway, over placeholders, so that one run reports every problem in the row.
+            placeholder = FacilityDetails(facility_type=FacilityType(), directorate=Directorate())
+            self._overlay(RowPlan(number, code, placeholder, None), values)
             return None
         return FacilityDetails(facility_type=facility_type, directorate=directorate)
 
@@ -265,7 +270,7 @@ class Planner:
             setattr(details, name, read(name, choices) or getattr(details, name))
         if "managing_authority" in values:
             details.managing_authority = read("managing_authority", self.reference.authority)
-        if "sector" in values:
+        if "sector" in values and details.directorate.pk is not None:
             details.sector = read("sector", lambda raw: self.reference.sector(raw, details.directorate))
         for name, value in self._names(values).items():
             setattr(details, name, value)
@@ -360,7 +365,7 @@ class Planner:
                 continue
             if facility is None or getattr(facility, attname) != after:
                 was = display(getattr(facility, name)) if facility is not None else ""
-                column = self.columns.header(FIELD_COLUMNS.get(name, name))
+                column = self.columns.headers.get(FIELD_COLUMNS.get(name, name), name)  # e.g. a derived area
                 plan.changes.append(FieldChange(column, was, display(getattr(details, name))))
         if plan.parent_code:
             was = display(facility.parent) if facility is not None else ""

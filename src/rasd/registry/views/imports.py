@@ -159,7 +159,8 @@ def facility_export(request: AuthenticatedRequest) -> HttpResponseBase:
     """The export form; with a format chosen, the file itself: the facilities in the user's scope that match the
     facility list's filters (the same query parameters), streamed."""
     downloading = "format" in request.GET
-    form = ExportForm(request.GET if downloading else None, initial={"format": "xlsx"})
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    form = ExportForm(request.GET if downloading else None, initial={"format": "xlsx", "lang": language})
     filters = FacilityFilterForm(request.GET or None, user=request.user)
     if not downloading or not form.is_valid() or (filters.is_bound and not filters.is_valid()):
         context = {"form": form, "filters": filters}
