@@ -20,8 +20,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import registry_duplicates  # noqa: E402
-import registry_import  # noqa: E402
+import registry_duplicates
+import registry_import
 
 
 def machine() -> str:

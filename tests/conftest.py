@@ -64,9 +64,15 @@ class World:
 def world(db: Any) -> World:
     fed = Authority.objects.create(code="fmoh", name_ar="وزارة الصحة الاتحادية", name_en="Federal MoH")
     krg = Authority.objects.create(code="krg-moh", name_ar="وزارة الصحة في الإقليم", name_en="KRG MoH")
-    basra = Directorate.objects.create(code="basra", authority=fed, name_ar="دائرة صحة البصرة", name_en="Basra DoH")
-    najaf = Directorate.objects.create(code="najaf", authority=fed, name_ar="دائرة صحة النجف", name_en="Najaf DoH")
-    erbil = Directorate.objects.create(code="erbil", authority=krg, name_ar="صحة أربيل", name_en="Erbil DoH")
+    basra = Directorate.objects.create(
+        code="basra", authority=fed, governorate_pcode="IQG02", name_ar="دائرة صحة البصرة", name_en="Basra DoH"
+    )
+    najaf = Directorate.objects.create(
+        code="najaf", authority=fed, governorate_pcode="IQG04", name_ar="دائرة صحة النجف", name_en="Najaf DoH"
+    )
+    erbil = Directorate.objects.create(
+        code="erbil", authority=krg, governorate_pcode="IQG11", name_ar="صحة أربيل", name_en="Erbil DoH"
+    )
     return World(
         fed=fed,
         krg=krg,

@@ -257,7 +257,7 @@ def _placement(target: Any) -> tuple[int, int | None, int | None]:
 def may_see_placed(viewer: User, target: Any) -> bool:
     """Oracle for objects placed in the health administration: inside the viewer's units, or (for directorates and
     authorities) the parent of one of them."""
-    from rasd.registry.models import Sector
+    from rasd.registry.models import Authority, Directorate, Sector
 
     if viewer.scope_kind == ScopeKind.ALL:
         return True
@@ -272,6 +272,8 @@ def may_see_placed(viewer: User, target: Any) -> bool:
         return directorate in covered
     if sector is not None:
         return sector in covered
+    if not isinstance(target, Directorate | Authority):
+        return False  # a facility outside every sector (a hospital) is not a sector's business
     sectors = Sector.objects.filter(pk__in=covered)
     if directorate is not None:
         return sectors.filter(directorate_id=directorate).exists()
@@ -281,6 +283,8 @@ def may_see_placed(viewer: User, target: Any) -> bool:
 def may_see(viewer: User, target: Any) -> bool:
     if isinstance(target, User):
         return may_see_account(viewer, target)
+    if isinstance(target, AdminArea):
+        return True  # boundaries are public reference data
     return may_see_placed(viewer, target)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rasd.registry.models import Facility
+from rasd.registry.models import AdminArea, Facility
 from tests import scope_matrix
 from tests.conftest import Personas, World
 
@@ -13,7 +13,8 @@ def test_every_url_keeps_every_persona_inside_their_scope(
     world: World, personas: Personas, facilities: dict[str, Facility]
 ) -> None:
     sectors = [world.basra_s1, world.basra_s2, world.najaf_s1, world.erbil_s1]
-    targets = [*personas.all().values(), *facilities.values(), *sectors]
+    area = AdminArea.objects.get(pcode="IQG02Q01")  # boundaries are reference data: one area exercises its routes
+    targets = [*personas.all().values(), *facilities.values(), *sectors, area]
     findings = scope_matrix.check(scope_matrix.ROUTES, personas.all(), targets=targets)
     assert findings.violations == []
     assert findings.checked_requests > 200

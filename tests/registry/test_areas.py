@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 
 from rasd.audit.models import AuditEntry
+from rasd.lib.request_context import acting_as
+from rasd.registry.geography_services import load_boundaries
 from rasd.registry.models import AdminArea
 from tests.conftest import Personas, client_for
 
@@ -25,14 +27,14 @@ def test_anyone_with_registry_access_browses_areas_with_population(personas: Per
 
 def test_a_national_manager_adds_a_kurdish_name_with_a_reason(personas: Personas, halabja: AdminArea) -> None:
     url = reverse("registry:area_edit", kwargs={"pk": halabja.pk})
-    response = client_for(personas.national_krg).post(
+    response = client_for(personas.admin).post(
         url, {"name_ar": halabja.name_ar, "name_en": halabja.name_en, "name_ckb": "هەڵەبجە", "reason": "missing"}
     )
     assert response.status_code == 302
     halabja.refresh_from_db()
     assert halabja.name_ckb == "هەڵەبجە"
     entry = AuditEntry.objects.get(action="admin_area.renamed")
-    assert entry.changes == {"name_ckb": ["", "هەڵەبجە"]} and entry.actor == personas.national_krg
+    assert entry.changes == {"name_ckb": ["", "هەڵەبجە"]} and entry.actor == personas.admin
 
 
 def test_directorate_managers_cannot_rename_shared_boundaries(personas: Personas, halabja: AdminArea) -> None:
@@ -50,3 +52,24 @@ def test_a_rename_without_a_reason_is_refused(personas: Personas, halabja: Admin
     assert response.status_code == 200
     halabja.refresh_from_db()
     assert halabja.name_ckb == ""
+
+
+def test_a_corrected_name_survives_reloading_the_reference_data(personas: Personas, halabja: AdminArea) -> None:
+    url = reverse("registry:area_edit", kwargs={"pk": halabja.pk})
+    client_for(personas.admin).post(
+        url, {"name_ar": "حلبجة", "name_en": "Halabja", "name_ckb": "هەڵەبجە", "reason": "official spelling"}
+    )
+    with acting_as(None):
+        load_boundaries()
+    halabja.refresh_from_db()
+    assert (halabja.name_ar, halabja.name_en, halabja.name_ckb) == ("حلبجة", "Halabja", "هەڵەبجە")
+
+
+def test_an_authority_names_only_the_governorates_it_serves(personas: Personas, world: Any) -> None:
+    # In the test world the KRG authority runs one directorate, Erbil's (IQG11).
+    erbil_district = AdminArea.objects.get(pcode="IQG11Q02")
+    basra_district = AdminArea.objects.get(pcode="IQG02Q01")
+    client = client_for(personas.national_krg)
+    data = {"name_ar": "اسم", "name_ckb": "ناو", "reason": "spelling"}
+    assert client.post(reverse("registry:area_edit", kwargs={"pk": erbil_district.pk}), data).status_code == 302
+    assert client.post(reverse("registry:area_edit", kwargs={"pk": basra_district.pk}), data).status_code == 403

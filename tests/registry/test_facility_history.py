@@ -94,6 +94,8 @@ def test_a_merge_keeps_both_histories_and_the_old_code_becomes_an_alias(faciliti
     assert [v.change for v in absorb.versions.order_by("number")] == ["created", "merged_away"]
     assert [v.change for v in keep.versions.order_by("number")] == ["created", "absorbed"]
     assert "phc basra 2" in keep.search_text  # found by the old code too
+    absorbed = AuditEntry.objects.get(action="facility.absorbed", object_id=str(keep.pk))
+    assert absorbed.changes == {"aliases_added": [None, ["PHC-BASRA-2", "marker-PHC-BASRA-2"]]}
     with pytest.raises(ValidationError):
         services.reopen_facility(None, absorb, on=datetime.date(2024, 10, 1), reason="try")
 
@@ -109,8 +111,12 @@ def test_a_split_creates_new_facilities_linked_to_the_original(facilities: dict[
         close_original=False,
         reason="maternity wing became its own hospital",
     )
-    assert created[0].split_from == original or Facility.objects.get(code="HOSP-NAJAF-MAT").split_from == original
+    assert Facility.objects.get(code="HOSP-NAJAF-MAT").split_from == original == created[0].split_from
     assert original.versions.order_by("-number").first().change == "split"  # type: ignore[union-attr]
+    entry = AuditEntry.objects.get(action="facility.split", object_id=str(original.pk))
+    assert entry.changes == {"split_into": [None, ["HOSP-NAJAF-MAT"]]}
+    born = AuditEntry.objects.get(action="facility.split_from", object_id=str(created[0].pk))
+    assert born.changes["split_from"] == [None, "HOSP-NAJAF"]
 
 
 def test_close_and_reopen_are_versions_with_dates(hospital: Facility) -> None:

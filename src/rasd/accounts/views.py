@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -33,6 +31,7 @@ from rasd.accounts.models import User
 from rasd.accounts.roles import Perm, Role, assignable_roles
 from rasd.accounts.scoping import get_scoped_or_404, scoped
 from rasd.audit.selectors import history_of
+from rasd.lib.forms import show_service_errors
 
 
 class LoginView(auth_views.LoginView):
@@ -56,14 +55,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         update_session_auth_hash(self.request, form.user)  # stay signed in with the new password
         messages.success(self.request, _("Your password was changed."))
         return redirect(self.get_success_url())
-
-
-def _apply_service_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error("password" if "password" in form.fields else None, error.messages)
 
 
 @requires(Perm.VIEW_USERS)
@@ -117,7 +108,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
                 request.user, form.details(), form.cleaned_data["password"], form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            show_service_errors(form, error, unkeyed_field="password")
         else:
             messages.success(request, _("Account %(username)s created.") % {"username": account.username})
             return redirect("accounts:user_detail", pk=account.pk)
@@ -136,7 +127,7 @@ def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.update_account(request.user, account, form.details(), form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            show_service_errors(form, error, unkeyed_field="password")
         else:
             messages.success(request, _("Account %(username)s saved.") % {"username": account.username})
             return redirect("accounts:user_detail", pk=account.pk)
@@ -167,7 +158,7 @@ def user_reset_password(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.reset_password(request.user, account, form.cleaned_data["password"], form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            show_service_errors(form, error, unkeyed_field="password")
         else:
             messages.success(request, _("New password set for %(username)s.") % {"username": account.username})
             return redirect("accounts:user_detail", pk=account.pk)

@@ -48,6 +48,8 @@ class FacilityWrite:
     facility: Facility | None = None
     change: str = ""  # defaults to created/updated
     force_version: bool = False  # write a version even when no attribute changed (e.g. a merge absorbed codes)
+    noted: dict[str, Any] = field(default_factory=dict)  # what else the audit entry records: {"what": [before, after]}
+    split_from: Facility | None = None  # for a new facility carved out of another
 
 
 @dataclass
@@ -170,7 +172,9 @@ def write_facilities(
     for write in writes:
         values = write.details.values()
         if write.facility is None:
-            facility = Facility(code=write.code, version=1, valid_from=valid_from, **values)
+            facility = Facility(
+                code=write.code, version=1, valid_from=valid_from, split_from=write.split_from, **values
+            )
             facility.search_text = _search_text(write.code, write.details, [])
             to_create.append((facility, write))
             continue
@@ -190,9 +194,8 @@ def write_facilities(
     for facility, write in zip(created, (write for _facility, write in to_create), strict=True):
         change = write.change or VersionChange.CREATED
         versions.append(_version(facility, change, valid_from, reason, actor, sorted(ATTRIBUTE_FIELDS)))
-        entries.append(
-            _entry(acting, actor, now, f"facility.{change}", facility, audit.diff({}, _json_snapshot(facility)), reason)
-        )
+        changes = {**audit.diff({}, _json_snapshot(facility)), **write.noted}
+        entries.append(_entry(acting, actor, now, f"facility.{change}", facility, changes, reason))
         summary.created.append(facility)
     if to_update:
         Facility.objects.bulk_update(
@@ -206,7 +209,7 @@ def write_facilities(
     for facility, write, changes in to_update:
         change = write.change or VersionChange.UPDATED
         versions.append(_version(facility, change, valid_from, reason, actor, sorted(changes)))
-        entries.append(_entry(acting, actor, now, f"facility.{change}", facility, changes, reason))
+        entries.append(_entry(acting, actor, now, f"facility.{change}", facility, {**changes, **write.noted}, reason))
         summary.updated.append(facility)
     FacilityVersion.objects.bulk_create(versions, batch_size=1000)
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
@@ -352,7 +355,14 @@ def merge_facilities(
     gone.functional = False
     writes = [
         FacilityWrite(absorb.code, gone, absorb, change=VersionChange.MERGED_AWAY),
-        FacilityWrite(keep.code, FacilityDetails.of(keep), keep, change=VersionChange.ABSORBED, force_version=True),
+        FacilityWrite(
+            keep.code,
+            FacilityDetails.of(keep),
+            keep,
+            change=VersionChange.ABSORBED,
+            force_version=True,
+            noted={"aliases_added": [None, [value for _kind, value, _language in aliases]]},
+        ),
     ]
     for branch in Facility.objects.filter(parent=absorb):
         moved = FacilityDetails.of(branch)
@@ -376,15 +386,26 @@ def split_facility(
     _require_reason(reason)
     if not into:
         raise ValidationError({"into": [_("Name at least one new facility.")]})
-    writes = [FacilityWrite(code, details, change=VersionChange.SPLIT_FROM) for code, details in into]
+    writes = [
+        FacilityWrite(
+            code,
+            details,
+            change=VersionChange.SPLIT_FROM,
+            split_from=facility,
+            noted={"split_from": [None, facility.code]},
+        )
+        for code, details in into
+    ]
     original = FacilityDetails.of(facility)
     if close_original:
         original.status = OperationalStatus.PERMANENTLY_CLOSED
         original.closed_on = on
-    writes.append(FacilityWrite(facility.code, original, facility, change=VersionChange.SPLIT, force_version=True))
-    created = write_facilities(actor, writes, valid_from=on, reason=reason).created
-    Facility.objects.filter(pk__in=[new.pk for new in created]).update(split_from=facility)
-    return created
+        original.functional = False
+    noted = {"split_into": [None, [code for code, _details in into]]}
+    writes.append(
+        FacilityWrite(facility.code, original, facility, change=VersionChange.SPLIT, force_version=True, noted=noted)
+    )
+    return write_facilities(actor, writes, valid_from=on, reason=reason).created
 
 
 @transaction.atomic

@@ -15,7 +15,8 @@ from shapely.geometry import Point, shape
 
 from rasd.registry.models import AdminArea, BoundarySet
 
-# One index per boundary set, rebuilt when its areas change; areas are looked up by id from the same cache.
+# The index of the boundary set in use (one at a time), rebuilt when its areas are added or removed; areas are looked
+# up by id from the same cache. A process started before a geometry was edited in place keeps the old shape.
 _lock = threading.Lock()
 _cache: dict[tuple[int, int, int], _Index] = {}
 _areas: dict[int, AdminArea] = {}

@@ -17,7 +17,8 @@ from rasd.accounts.models import User
 from rasd.accounts.roles import Perm
 from rasd.accounts.scoping import ScopeKind, scope_of
 from rasd.audit import services as audit
-from rasd.registry.models import AdminArea, BoundarySet, PopulationFigure
+from rasd.registry.models import AdminArea, BoundarySet, Directorate, PopulationFigure
+from rasd.registry.models.geography import AdminLevel
 
 IRAQ_DATA = Path(__file__).resolve().parent / "data" / "iraq"
 CENSUS_2024 = "COSIT census 2024"
@@ -83,8 +84,8 @@ def _kurdish_governorate_names(directory: Path) -> dict[str, str]:
 def load_boundaries(
     edition: BoundaryEdition = COD_AB_IRAQ_2019, directory: Path = IRAQ_DATA, make_current: bool = True
 ) -> GeographySummary:
-    """Create or update the areas of one boundary edition. Names a user typed (e.g. Kurdish) are kept when the
-    file has none."""
+    """Create or update the areas of one boundary edition: geometry and hierarchy follow the files; names follow them
+    only where rasd has none yet, so corrections made by users survive a reload."""
     summary = GeographySummary()
     boundary_set, created = BoundarySet.objects.update_or_create(
         code=edition.code,
@@ -104,11 +105,14 @@ def load_boundaries(
             pcode = props[f"ADM{level}_PCODE"]
             parent = existing.get(props[f"ADM{level - 1}_PCODE"]) if level > 0 else None
             min_lon, min_lat, max_lon, max_lat = _bbox(feature["geometry"])
+            names = {
+                "name_ar": props[f"ADM{level}_AR"] or "",
+                "name_en": props[f"ADM{level}_EN"] or "",
+                "name_ckb": kurdish.get(pcode, ""),
+            }
             values: dict[str, Any] = {
                 "level": level,
                 "parent": parent,
-                "name_ar": props[f"ADM{level}_AR"] or "",
-                "name_en": props[f"ADM{level}_EN"] or "",
                 "geometry": feature["geometry"],
                 "min_lon": min_lon,
                 "min_lat": min_lat,
@@ -117,14 +121,13 @@ def load_boundaries(
             }
             area = existing.get(pcode)
             if area is None:
-                area = AdminArea.objects.create(
-                    boundary_set=boundary_set, pcode=pcode, name_ckb=kurdish.get(pcode, ""), **values
-                )
+                area = AdminArea.objects.create(boundary_set=boundary_set, pcode=pcode, **names, **values)
                 existing[pcode] = area
                 summary.areas_created += 1
                 continue
-            if not area.name_ckb and kurdish.get(pcode):
-                values["name_ckb"] = kurdish[pcode]
+            # Names people corrected or completed in rasd (admin_area.renamed) win over the file's; the file only
+            # fills names that are still blank.
+            values.update({name: value for name, value in names.items() if value and not getattr(area, name)})
             changed = {name: value for name, value in values.items() if getattr(area, name) != value}
             if changed:
                 for name, value in changed.items():
@@ -191,8 +194,17 @@ def _load_iraq_population(boundary_set: BoundarySet, directory: Path) -> int:
 def rename_area(actor: User, area: AdminArea, *, name_ar: str, name_en: str, name_ckb: str, reason: str) -> bool:
     """Correct or complete an area's names (open data has almost no Kurdish names). Only national and
     authority-level managers may, since boundaries are shared by everyone. Returns whether anything changed."""
-    if not actor.can(Perm.MANAGE_REGISTRY) or scope_of(actor).kind not in (ScopeKind.ALL, ScopeKind.AUTHORITY):
+    scope = scope_of(actor)
+    if not actor.can(Perm.MANAGE_REGISTRY) or scope.kind not in (ScopeKind.ALL, ScopeKind.AUTHORITY):
         raise PermissionDenied(_("Only national managers may change the names of administrative areas."))
+    if scope.kind == ScopeKind.AUTHORITY:
+        # An authority's managers name the governorates its directorates serve, and what lies within them.
+        served = set(
+            Directorate.objects.filter(authority_id__in=scope.authority_ids).values_list("governorate_pcode", flat=True)
+        )
+        governorate = next((a.pcode for a in area.lineage() if a.level == AdminLevel.GOVERNORATE), None)
+        if governorate not in served:
+            raise PermissionDenied(_("This area lies outside the governorates your authority serves."))
     if not name_ar.strip():
         raise ValidationError({"name_ar": [_("The Arabic name is required.")]})
     if not reason.strip():

@@ -2,7 +2,7 @@ from rasd.registry.views import facilities, geography, imports, maps, quality, s
 
 app_name = "registry"
 # facilities last: a facility's page, /registry/facilities/<code>/, takes any path below facilities/ (codes may
-# contain "/"), so other modules' URLs under facilities/ (e.g. facilities/import/) must be matched first.
+# contain "/"), so any other module's URL under facilities/ must be matched first.
 urlpatterns = [
     *imports.urlpatterns,
     *quality.urlpatterns,

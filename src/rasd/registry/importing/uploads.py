@@ -84,7 +84,8 @@ def load(owner: User, upload_id: uuid.UUID) -> Upload | None:
     except (OSError, ValueError):
         return None
     upload = Upload(**data)
-    return upload if upload.owner_id == owner.pk else None
+    expired = datetime.datetime.fromisoformat(upload.created_at) < timezone.now() - KEEP_FOR
+    return upload if upload.owner_id == owner.pk and not expired else None
 
 
 def discard(upload: Upload) -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from rasd.accounts.access import AuthenticatedRequest, requires
 from rasd.accounts.roles import Perm
 from rasd.accounts.scoping import ScopeKind, get_scoped_or_404, scope_of, scoped
-from rasd.lib.forms import StyledForm
+from rasd.lib.forms import StyledForm, show_service_errors
 from rasd.registry.geo import current_boundary_set
 from rasd.registry.geography_services import rename_area
 from rasd.registry.models import AdminArea, PopulationFigure
@@ -77,8 +77,7 @@ def area_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             rename_area(request.user, area, **form.cleaned_data)
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Names of %(pcode)s saved.") % {"pcode": area.pcode})
             return redirect("registry:area_list")

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--sheet", help="the sheet of an XLSX workbook to read (default: the first)")
         parser.add_argument("--mapping", type=Path, help='JSON file {"header in the file": "column name", ...}')
         parser.add_argument("--valid-from", type=iso_date, help="the day the changes take effect (default: today)")
-        parser.add_argument("--reason", default="", help="why, kept with every new version (default: the file name)")
+        parser.add_argument("--reason", default="", help="why, kept with every new version (default: 'import of FILE')")
         parser.add_argument(
             "--language",
             default="en",
