@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from rasd.audit.models import AuditEntry
 from rasd.lib.request_context import acting_as
@@ -77,7 +78,7 @@ def test_a_change_needs_a_reason_and_cannot_predate_the_current_version(hospital
 
 def test_codes_are_never_reused(hospital: Facility, world: World) -> None:
     details = _edit(hospital, name_ar="مستشفى آخر")
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error, translation.override("en"):
         services.create_facility(None, "HOSP-BASRA", details)
     assert "already in use" in str(error.value)
 

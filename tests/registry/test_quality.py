@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from rasd.lib.request_context import acting_as
 from rasd.registry import facility_services, geo
@@ -22,6 +23,13 @@ from tests.registry.conftest import english, make
 BASRA_CITY = {"longitude": 47.80, "latitude": 30.50}  # in IQG02 (Basra), sub-district IQG02Q02N02
 NAJAF_CITY = {"longitude": 44.33, "latitude": 32.0}  # in IQG04 (Najaf)
 TEHRAN = {"longitude": 51.4, "latitude": 35.7}
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """The assertions read the messages in English, the source language (rasd's default is Arabic)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

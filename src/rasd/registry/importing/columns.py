@@ -18,7 +18,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from rasd.registry.models import ATTRIBUTE_FIELDS, Facility
 from rasd.registry.names import normalise
@@ -37,108 +37,118 @@ C = Column
 COLUMNS: tuple[Column, ...] = (
     C(
         "code",
-        _lazy("Facility code"),
+        gettext_lazy("Facility code"),
         ("#loc+facility+code",),
         ("code", "facility id", "الرمز", "رمز المؤسسة", "الكود"),
     ),
     C(
         "name_ar",
-        _lazy("Name (Arabic)"),
+        gettext_lazy("Name (Arabic)"),
         ("#loc+facility+name+i_ar",),
         ("arabic name", "اسم المؤسسة", "الاسم بالعربي", "الاسم العربي", "ناوی عەرەبی"),
     ),
     C(
         "name_en",
-        _lazy("Name (English)"),
+        gettext_lazy("Name (English)"),
         ("#loc+facility+name+i_en",),
         ("english name", "الاسم بالإنكليزي", "الاسم بالإنجليزي", "الاسم الإنكليزي", "ناوی ئینگلیزی"),
     ),
     C(
         "name_ckb",
-        _lazy("Name (Kurdish)"),
+        gettext_lazy("Name (Kurdish)"),
         ("#loc+facility+name+i_ckb", "#loc+facility+name+i_ku"),
         ("kurdish name", "name sorani", "الاسم بالكردي", "الاسم الكردي", "ناوی کوردی"),
     ),
-    C("aliases", _lazy("Other names"), ("#loc+facility+name+alt",), ("also known as", "أسماء أخرى", "ناوی تر")),
-    C("facility_type", _lazy("Facility type"), ("#loc+facility+type",), ("type", "النوع", "نوع المؤسسة", "جۆر")),
-    C("ownership", _lazy("Ownership"), ("#org+type",), ("owner", "الملكية", "العائدية", "خاوەندارێتی")),
+    C("aliases", gettext_lazy("Other names"), ("#loc+facility+name+alt",), ("also known as", "أسماء أخرى", "ناوی تر")),
+    C("facility_type", gettext_lazy("Facility type"), ("#loc+facility+type",), ("type", "النوع", "نوع المؤسسة", "جۆر")),
+    C("ownership", gettext_lazy("Ownership"), ("#org+type",), ("owner", "الملكية", "العائدية", "خاوەندارێتی")),
     C(
         "managing_authority",
-        _lazy("Managing authority"),
+        gettext_lazy("Managing authority"),
         ("#org+authority+code",),
         ("authority", "الجهة المسؤولة", "الوزارة"),
     ),
     C(
         "directorate",
-        _lazy("Directorate of health"),
+        gettext_lazy("Directorate of health"),
         ("#org+directorate+code",),
         ("directorate", "doh", "دائرة الصحة", "الدائرة", "المديرية", "بەڕێوەبەرایەتی"),
     ),
     C(
         "sector",
-        _lazy("Health sector"),
+        gettext_lazy("Health sector"),
         ("#org+sector+code",),
         ("sector", "phc sector", "القطاع", "القطاع الصحي", "کەرت"),
     ),
-    C("admin_area_pcode", _lazy("Area p-code set by hand"), ("#adm3+code+manual",)),
-    C("admin_area_override_reason", _lazy("Why the area was set by hand"), ("#description+adm3+manual",)),
-    C("latitude", _lazy("Latitude"), ("#geo+lat",), ("lat", "y", "خط العرض", "دائرة العرض", "هێڵی پانی")),
-    C("longitude", _lazy("Longitude"), ("#geo+lon",), ("lon", "lng", "long", "x", "خط الطول", "هێڵی درێژی")),
-    C("location_source", _lazy("Location source"), ("#meta+geo+source",), ("مصدر الموقع",)),
-    C("location_precision_m", _lazy("Location precision (m)"), ("#meta+geo+precision",), ("precision", "دقة الموقع")),
+    C("admin_area_pcode", gettext_lazy("Area p-code set by hand"), ("#adm3+code+manual",)),
+    C("admin_area_override_reason", gettext_lazy("Why the area was set by hand"), ("#description+adm3+manual",)),
+    C("latitude", gettext_lazy("Latitude"), ("#geo+lat",), ("lat", "y", "خط العرض", "دائرة العرض", "هێڵی پانی")),
+    C("longitude", gettext_lazy("Longitude"), ("#geo+lon",), ("lon", "lng", "long", "x", "خط الطول", "هێڵی درێژی")),
+    C("location_source", gettext_lazy("Location source"), ("#meta+geo+source",), ("مصدر الموقع",)),
+    C(
+        "location_precision_m",
+        gettext_lazy("Location precision (m)"),
+        ("#meta+geo+precision",),
+        ("precision", "دقة الموقع"),
+    ),
     C(
         "status",
-        _lazy("Operational status"),
+        gettext_lazy("Operational status"),
         ("#status+operational",),
         ("status", "الحالة", "حالة المؤسسة", "دۆخ"),
     ),
     C(
         "opened_on",
-        _lazy("Opened on"),
+        gettext_lazy("Opened on"),
         ("#date+opened", "#date+start"),
         ("opening date", "تاريخ الافتتاح", "تاريخ الفتح"),
     ),
     C(
         "closed_on",
-        _lazy("Closed on"),
+        gettext_lazy("Closed on"),
         ("#date+closed", "#date+end"),
         ("closing date", "تاريخ الغلق", "تاريخ الإغلاق"),
     ),
-    C("functional", _lazy("Functional"), ("#status+functionality",), ("functioning", "فعالة", "تعمل")),
+    C("functional", gettext_lazy("Functional"), ("#status+functionality",), ("functioning", "فعالة", "تعمل")),
     C(
         "parent_code",
-        _lazy("Main centre code"),
+        gettext_lazy("Main centre code"),
         ("#loc+facility+code+main",),
         ("parent", "main centre", "المؤسسة الرئيسية", "المركز الرئيسي", "رمز المركز الرئيسي"),
     ),
-    C("settlement", _lazy("Urban or rural"), ("#loc+settlement",), ("settlement", "urban rural", "حضر ريف")),
+    C("settlement", gettext_lazy("Urban or rural"), ("#loc+settlement",), ("settlement", "urban rural", "حضر ريف")),
     C(
         "catchment_population",
-        _lazy("Catchment population"),
+        gettext_lazy("Catchment population"),
         ("#population+catchment",),
         ("population", "عدد السكان", "السكان المخدومون"),
     ),
-    C("contact_name", _lazy("Contact person"), ("#contact+name",), ("contact", "الشخص المسؤول", "مسؤول الاتصال")),
-    C("phone", _lazy("Phone"), ("#contact+phone",), ("telephone", "mobile", "الهاتف", "رقم الهاتف", "تەلەفۆن")),
-    C("email", _lazy("Email"), ("#contact+email",), ("e-mail", "البريد الإلكتروني", "ئیمەیڵ")),
-    C("address", _lazy("Address"), ("#contact+address",), ("العنوان", "ناونیشان")),
+    C(
+        "contact_name",
+        gettext_lazy("Contact person"),
+        ("#contact+name",),
+        ("contact", "الشخص المسؤول", "مسؤول الاتصال"),
+    ),
+    C("phone", gettext_lazy("Phone"), ("#contact+phone",), ("telephone", "mobile", "الهاتف", "رقم الهاتف", "تەلەفۆن")),
+    C("email", gettext_lazy("Email"), ("#contact+email",), ("e-mail", "البريد الإلكتروني", "ئیمەیڵ")),
+    C("address", gettext_lazy("Address"), ("#contact+address",), ("العنوان", "ناونیشان")),
 )
 
 # One cell with the name in two scripts, "English / Arabic" or the other way round: split into name_en and name_ar.
-BILINGUAL_NAME = C("name", _lazy("Name"), ("#loc+facility+name",), ("facility name", "الاسم", "اسم"))
+BILINGUAL_NAME = C("name", gettext_lazy("Name"), ("#loc+facility+name",), ("facility name", "الاسم", "اسم"))
 
 # Written by exports for the reader's convenience and ignored by imports.
 CONVENIENCE: tuple[Column, ...] = (
-    C("facility_type_name", _lazy("Facility type name"), ("#loc+facility+type+name",)),
-    C("level_of_care", _lazy("Level of care"), ("#loc+facility+level",)),
-    C("directorate_name", _lazy("Directorate name"), ("#org+directorate+name",)),
-    C("sector_name", _lazy("Sector name"), ("#org+sector+name",)),
-    C("governorate_pcode", _lazy("Governorate p-code"), ("#adm1+code",)),
-    C("governorate", _lazy("Governorate"), ("#adm1+name",)),
-    C("district_pcode", _lazy("District p-code"), ("#adm2+code",)),
-    C("district", _lazy("District"), ("#adm2+name",)),
-    C("subdistrict_pcode", _lazy("Sub-district p-code"), ("#adm3+code",)),
-    C("subdistrict", _lazy("Sub-district"), ("#adm3+name",)),
+    C("facility_type_name", gettext_lazy("Facility type name"), ("#loc+facility+type+name",)),
+    C("level_of_care", gettext_lazy("Level of care"), ("#loc+facility+level",)),
+    C("directorate_name", gettext_lazy("Directorate name"), ("#org+directorate+name",)),
+    C("sector_name", gettext_lazy("Sector name"), ("#org+sector+name",)),
+    C("governorate_pcode", gettext_lazy("Governorate p-code"), ("#adm1+code",)),
+    C("governorate", gettext_lazy("Governorate"), ("#adm1+name",)),
+    C("district_pcode", gettext_lazy("District p-code"), ("#adm2+code",)),
+    C("district", gettext_lazy("District"), ("#adm2+name",)),
+    C("subdistrict_pcode", gettext_lazy("Sub-district p-code"), ("#adm3+code",)),
+    C("subdistrict", gettext_lazy("Sub-district"), ("#adm3+name",)),
 )
 
 
