@@ -54,6 +54,7 @@ setup: $(BIN)/.installed frontend compilemessages
 
 demo: setup
 	$(RASD) load_demo_registry
+	$(RASD) load_default_questionnaire --publish
 	@$(RASD) create_demo_admin
 	@echo "Serving rasd on http://127.0.0.1:$(RASD_PORT)  (Ctrl-C stops it)"
 	$(RASD) runserver 127.0.0.1:$(RASD_PORT)

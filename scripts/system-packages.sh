@@ -2,7 +2,7 @@
 # Checks the Debian/Ubuntu packages rasd needs, and installs the missing ones when run as root with apt-get.
 # Otherwise prints the exact command to run and exits 1.
 #   scripts/system-packages.sh          what the product needs
-#   scripts/system-packages.sh --test   plus what the browser tests need (Debian's chromium)
+#   scripts/system-packages.sh --test   plus what the tests need (Debian's chromium; poppler-utils: pdftoppm for paper forms)
 set -euo pipefail
 
 # python3-venv: the virtualenv · nodejs/npm: front-end build · gettext: translations (msgfmt)
@@ -12,7 +12,7 @@ packages=(python3 python3-venv python3-dev build-essential gettext nodejs npm de
           libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-noto-core fonts-hosny-amiri fonts-dejavu-core
           sqlite3)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium)
+  packages+=(chromium poppler-utils)
 fi
 
 have_command() { command -v "$1" >/dev/null 2>&1; }

@@ -18,7 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rasd.accounts.models import User
 from rasd.accounts.scoping import ScopeKind
 from rasd.audit.models import AuditEntry
-from rasd.registry.models import AdminArea, Facility, Sector
+from rasd.questionnaires.models import Questionnaire, QuestionnaireVersion
+from rasd.registry.models import AdminArea, Directorate, Facility, Sector
 
 PostData = Callable[[User], dict[str, Any]]
 
@@ -206,6 +207,61 @@ ROUTES += [
     ),
 ]
 
+# Questionnaires are national: every role that may see them sees all of them (no questionnaire is a target here).
+ROUTES += [
+    Route("questionnaires:questionnaire_list", "page"),
+    Route("questionnaires:version_upload", "page"),
+    Route("questionnaires:version_detail", "object", model=QuestionnaireVersion),
+    Route("questionnaires:version_publish", "object", model=QuestionnaireVersion, methods=("POST",)),
+    Route("questionnaires:version_retire", "object", model=QuestionnaireVersion, methods=("POST",)),
+    Route("questionnaires:version_xlsform", "object", model=QuestionnaireVersion),
+    Route("questionnaires:version_xform", "object", model=QuestionnaireVersion),
+    Route(
+        "questionnaires:questionnaire_diff",
+        "object",
+        model=Questionnaire,
+        url_kwargs=lambda target: {"form_id": target.form_id},
+    ),
+]
+
+
+def _paper_version() -> int:
+    """A one-question questionnaire version to print (made once per test: the matrix has no questionnaire targets)."""
+    from rasd.questionnaires.models import QuestionnaireField
+
+    questionnaire, _created = Questionnaire.objects.get_or_create(form_id="paper-matrix", title="marker-paper")
+    version, created = QuestionnaireVersion.objects.get_or_create(
+        questionnaire=questionnaire, version="1", defaults={"xlsform": b"", "xform": "", "md5": ""}
+    )
+    if created:
+        QuestionnaireField.objects.create(
+            version=version, position=0, path="/data/q", name="q", kind="question", type="text", labels={"ar": "س"}
+        )
+    return version.pk
+
+
+# Printed forms (PDF): pre-filled for a facility (by code), or one per facility of a directorate in the reader's scope.
+ROUTES += [
+    Route(
+        "questionnaires:paper_blank",
+        "object",
+        model=QuestionnaireVersion,
+        url_kwargs=lambda target: {"pk": target.pk, "lang": "ar"},
+    ),
+    Route(
+        "questionnaires:paper_facility",
+        "object",
+        model=Facility,
+        url_kwargs=lambda target: {"pk": _paper_version(), "lang": "ar", "code": target.code},
+    ),
+    Route(
+        "questionnaires:paper_directorate",
+        "object",
+        model=Directorate,
+        url_kwargs=lambda target: {"pk": _paper_version(), "lang": "ar", "directorate": target.pk},
+    ),
+]
+
 _DEPTH = {ScopeKind.ALL: 0, ScopeKind.AUTHORITY: 1, ScopeKind.DIRECTORATES: 2, ScopeKind.SECTORS: 3}
 
 
@@ -285,6 +341,8 @@ def may_see(viewer: User, target: Any) -> bool:
         return may_see_account(viewer, target)
     if isinstance(target, AdminArea):
         return True  # boundaries are public reference data
+    if isinstance(target, Questionnaire | QuestionnaireVersion):
+        return True  # questionnaires are national
     return may_see_placed(viewer, target)
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rasd.accounts",
     "rasd.audit",
     "rasd.registry",
+    "rasd.questionnaires",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -172,6 +173,9 @@ MAP_TILE_URL = env_str("RASD_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("RASD_MAP_TILE_ATTRIBUTION", "")
 if MAP_TILE_URL and not MAP_TILE_URL.startswith(("https://", "http://", "/")):
     raise ImproperlyConfigured("RASD_MAP_TILE_URL must start with https://, http:// or / (a path on this server)")
+
+# Check every uploaded XLSForm with ODK Validate (Java). Only tests that do not need it turn it off, for speed.
+QUESTIONNAIRE_ODK_VALIDATE = env_bool("RASD_ODK_VALIDATE", True)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("accounts/", include("rasd.accounts.urls")),
     path("audit/", include("rasd.audit.urls")),
     path("registry/", include("rasd.registry.urls")),
+    path("questionnaires/", include("rasd.questionnaires.urls")),
 ]

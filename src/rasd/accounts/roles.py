@@ -27,19 +27,38 @@ class Perm(models.TextChoices):
     VIEW_AUDIT = "view_audit", _("Read the audit log")
     VIEW_REGISTRY = "view_registry", _("See the facilities in their scope")
     MANAGE_REGISTRY = "manage_registry", _("Create, change, merge and import facilities in their scope")
+    VIEW_QUESTIONNAIRES = "view_questionnaires", _("See the questionnaires and their versions")
+    MANAGE_QUESTIONNAIRES = "manage_questionnaires", _("Upload, publish and retire questionnaire versions")
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.SYSTEM_ADMIN: frozenset(Perm),
     Role.NATIONAL_MANAGER: frozenset(
-        {Perm.VIEW_DASHBOARD, Perm.VIEW_USERS, Perm.MANAGE_USERS, Perm.VIEW_REGISTRY, Perm.MANAGE_REGISTRY}
+        {
+            Perm.VIEW_DASHBOARD,
+            Perm.VIEW_USERS,
+            Perm.MANAGE_USERS,
+            Perm.VIEW_REGISTRY,
+            Perm.MANAGE_REGISTRY,
+            Perm.VIEW_QUESTIONNAIRES,
+            Perm.MANAGE_QUESTIONNAIRES,
+        }
     ),
     Role.DIRECTORATE_MANAGER: frozenset(
-        {Perm.VIEW_DASHBOARD, Perm.VIEW_USERS, Perm.MANAGE_USERS, Perm.VIEW_REGISTRY, Perm.MANAGE_REGISTRY}
+        {
+            Perm.VIEW_DASHBOARD,
+            Perm.VIEW_USERS,
+            Perm.MANAGE_USERS,
+            Perm.VIEW_REGISTRY,
+            Perm.MANAGE_REGISTRY,
+            Perm.VIEW_QUESTIONNAIRES,
+        }
     ),
-    Role.SECTOR_SUPERVISOR: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_USERS, Perm.MANAGE_USERS, Perm.VIEW_REGISTRY}),
-    Role.DATA_COLLECTOR: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_REGISTRY}),
-    Role.VIEWER: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_REGISTRY}),
+    Role.SECTOR_SUPERVISOR: frozenset(
+        {Perm.VIEW_DASHBOARD, Perm.VIEW_USERS, Perm.MANAGE_USERS, Perm.VIEW_REGISTRY, Perm.VIEW_QUESTIONNAIRES}
+    ),
+    Role.DATA_COLLECTOR: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_REGISTRY, Perm.VIEW_QUESTIONNAIRES}),
+    Role.VIEWER: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_REGISTRY, Perm.VIEW_QUESTIONNAIRES}),
 }
 
 

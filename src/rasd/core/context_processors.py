@@ -14,6 +14,7 @@ NAVIGATION = [
     ("core:home", _("Home"), Perm.VIEW_DASHBOARD),
     ("registry:facility_list", _("Facilities"), Perm.VIEW_REGISTRY),
     ("registry:facility_map", _("Map"), Perm.VIEW_REGISTRY),
+    ("questionnaires:questionnaire_list", _("Questionnaires"), Perm.VIEW_QUESTIONNAIRES),
     ("accounts:user_list", _("Users"), Perm.VIEW_USERS),
     ("audit:entry_list", _("Audit log"), Perm.VIEW_AUDIT),
     ("registry:quality_summary", _("Data quality"), Perm.VIEW_REGISTRY),

@@ -1,0 +1,69 @@
+"""Downloads of printed forms (PDF): blank, pre-filled for one facility, or one per facility of a directorate.
+
+Facilities and directorates are read through the scoping function, so nobody can print a form for a facility outside
+their scope (404). See docs/paper-forms.md.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_safe
+
+from rasd.accounts.access import AuthenticatedRequest, requires
+from rasd.accounts.roles import Perm
+from rasd.accounts.scoping import get_scoped_or_404, scoped
+from rasd.questionnaires.models import QuestionnaireVersion
+from rasd.questionnaires.paper.render import LANGUAGE_CHOICES, paper_pdf
+from rasd.questionnaires.paper.selection import printable
+from rasd.registry.models import Directorate, Facility
+
+
+def _version(request: AuthenticatedRequest, pk: int, lang: str) -> QuestionnaireVersion:
+    if lang not in LANGUAGE_CHOICES:
+        raise Http404
+    return get_scoped_or_404(request.user, QuestionnaireVersion.objects.select_related("questionnaire"), pk=pk)
+
+
+def _download(pdf: bytes, version: QuestionnaireVersion, lang: str, subject: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{version.questionnaire.form_id}-{version.version}-{subject}-{lang}.pdf".replace("/", "_")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@requires(Perm.VIEW_QUESTIONNAIRES)
+@require_safe
+def paper_blank(request: AuthenticatedRequest, pk: int, lang: str) -> HttpResponse:
+    version = _version(request, pk, lang)
+    return _download(paper_pdf(version, lang, [None], request.GET.get("round", "")), version, lang, "blank")
+
+
+@requires(Perm.VIEW_QUESTIONNAIRES)
+@require_safe
+def paper_facility(request: AuthenticatedRequest, pk: int, lang: str, code: str) -> HttpResponse:
+    version = _version(request, pk, lang)
+    facility = get_scoped_or_404(request.user, Facility.objects.select_related("directorate", "sector"), code=code)
+    pdf = paper_pdf(version, lang, [facility], request.GET.get("round", ""))
+    return _download(pdf, version, lang, facility.code)
+
+
+@requires(Perm.VIEW_QUESTIONNAIRES)
+@require_safe
+def paper_directorate(request: AuthenticatedRequest, pk: int, lang: str, directorate: int) -> HttpResponse:
+    version = _version(request, pk, lang)
+    unit = get_object_or_404(scoped(request.user, Directorate.objects.all()), pk=directorate)
+    facilities: QuerySet[Facility] = printable(scoped(request.user, Facility.objects.filter(directorate=unit)))
+    if not facilities.exists():
+        raise Http404
+    pdf = paper_pdf(version, lang, list(facilities), request.GET.get("round", ""))
+    return _download(pdf, version, lang, unit.code)
+
+
+urlpatterns: list[URLPattern] = [
+    path("<int:pk>/paper/<str:lang>/blank.pdf", paper_blank, name="paper_blank"),
+    path("<int:pk>/paper/<str:lang>/directorate/<int:directorate>.pdf", paper_directorate, name="paper_directorate"),
+    path("<int:pk>/paper/<str:lang>/facility/<path:code>", paper_facility, name="paper_facility"),
+]
