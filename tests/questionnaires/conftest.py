@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 Rows = Sequence[Sequence[Any]]
 
@@ -92,6 +93,14 @@ def health_form(
         [form_id, version, "HeRAMS test", "Arabic (ar)"],
     ]
     return xlsform(survey, choices, settings)
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """Assertions read the services' messages in English, the source language (rasd's default is Arabic). Pages
+    still follow the request's language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -48,7 +48,7 @@ def test_an_arabic_form_for_a_facility_has_its_labels_skip_instructions_header_a
     assert "أجب عن 2.2 فقط إذا كانت الإجابة على 2.1 «متوفر جزئياً» أو «غير متوفر»." in text
     assert "أجب عن 2.3 فقط إذا تم اختيار «نقص الكوادر» في 2.2." in text
     assert "PHC-BASRA-1" in text and "دائرة صحة البصرة" in text and "marker-PHC-BASRA-1" in text
-    assert "صفحة 1 من 1" in text
+    assert "صفحة 1 من 2" in text and "صفحة 2 من 2" in text  # the header page, then the questions
     assert json.loads(qr_codes(pdf)[0]) == {"f": "PHC-BASRA-1", "q": "paper_test", "v": "2026.1", "r": "2026-R1"}
 
 
@@ -85,10 +85,11 @@ def test_a_directorate_pdf_has_one_form_per_facility_in_the_readers_scope(
 ) -> None:
     manager = client_for(personas.basra_manager).get(directorate_url(version, world.basra.pk))
     assert manager.status_code == 200
-    forms = [json.loads(qr_codes(manager.content, page)[0])["f"] for page in range(1, page_count(manager.content) + 1)]
+    assert page_count(manager.content) == 6  # two pages a form
+    forms = [json.loads(qr_codes(manager.content, page)[0])["f"] for page in (1, 3, 5)]
     assert forms == ["HOSP-BASRA", "PHC-BASRA-1", "PHC-BASRA-2"]
     collector = client_for(personas.basra_s1_collector).get(directorate_url(version, world.basra.pk))
-    assert page_count(collector.content) == 1
+    assert page_count(collector.content) == 2
     assert json.loads(qr_codes(collector.content)[0])["f"] == "PHC-BASRA-1"
 
 
@@ -108,8 +109,8 @@ def test_the_command_prints_one_form_per_facility_of_a_directorate(
     out = tmp_path / "basra.pdf"
     call_command("paper_forms", "paper_test", "--lang", "ar", "--directorate", "basra", "--round", "R1", "-o", str(out))
     pdf = out.read_bytes()
-    assert page_count(pdf) == 3
-    assert json.loads(qr_codes(pdf, 3)[0]) == {"f": "PHC-BASRA-2", "q": "paper_test", "v": "2026.1", "r": "R1"}
+    assert page_count(pdf) == 6
+    assert json.loads(qr_codes(pdf, 5)[0]) == {"f": "PHC-BASRA-2", "q": "paper_test", "v": "2026.1", "r": "R1"}
     call_command("paper_forms", "paper_test", "--lang", "ckb", "-o", str(out))
     assert json.loads(qr_codes(out.read_bytes())[0]) == {"q": "paper_test", "v": "2026.1"}
 
@@ -124,3 +125,13 @@ def test_the_facility_page_links_to_the_paper_forms_of_the_default_questionnaire
     assert facility_url(default, "PHC-BASRA-1") in body
     assert facility_url(default, "PHC-BASRA-1", lang="ar+en") in body
     assert directorate_url(default, facilities["PHC-BASRA-1"].directorate_id) in body
+
+
+def test_a_directorate_too_large_for_one_download_is_refused_with_a_reason(
+    version: QuestionnaireVersion, world: World, personas: Personas, facilities: dict[str, Facility], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("rasd.questionnaires.views_paper.MAX_FORMS_PER_DOWNLOAD", 2)
+    response = client_for(personas.basra_manager).get(directorate_url(version, world.basra.pk))
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert "paper_forms" in response.content.decode()  # the command to use instead, in any language

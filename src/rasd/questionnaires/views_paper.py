@@ -7,9 +7,11 @@ their scope (404). See docs/paper-forms.md.
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from rasd.accounts.access import AuthenticatedRequest, requires
@@ -19,6 +21,10 @@ from rasd.questionnaires.models import QuestionnaireVersion
 from rasd.questionnaires.paper.render import LANGUAGE_CHOICES, paper_pdf
 from rasd.questionnaires.paper.selection import printable
 from rasd.registry.models import Directorate, Facility
+
+# About 5 seconds of layout and 50 MB of memory per form of the default questionnaire: larger batches are printed
+# with `rasd paper_forms --directorate`, not in a web request.
+MAX_FORMS_PER_DOWNLOAD = 50
 
 
 def _version(request: AuthenticatedRequest, pk: int, lang: str) -> QuestionnaireVersion:
@@ -52,12 +58,21 @@ def paper_facility(request: AuthenticatedRequest, pk: int, lang: str, code: str)
 
 @requires(Perm.VIEW_QUESTIONNAIRES)
 @require_safe
-def paper_directorate(request: AuthenticatedRequest, pk: int, lang: str, directorate: int) -> HttpResponse:
+def paper_directorate(request: AuthenticatedRequest, pk: int, lang: str, directorate: int) -> HttpResponseBase:
     version = _version(request, pk, lang)
     unit = get_object_or_404(scoped(request.user, Directorate.objects.all()), pk=directorate)
     facilities: QuerySet[Facility] = printable(scoped(request.user, Facility.objects.filter(directorate=unit)))
-    if not facilities.exists():
+    count = facilities.count()
+    if not count:
         raise Http404
+    if count > MAX_FORMS_PER_DOWNLOAD:
+        message = _(
+            "%(count)s facilities are too many for one download (at most %(max)s): ask for their forms to be "
+            "printed with the paper_forms command."
+        )
+        return HttpResponseBadRequest(
+            message % {"count": count, "max": MAX_FORMS_PER_DOWNLOAD}, content_type="text/plain; charset=utf-8"
+        )
     pdf = paper_pdf(version, lang, list(facilities), request.GET.get("round", ""))
     return _download(pdf, version, lang, unit.code)
 

@@ -81,6 +81,13 @@ PHRASES: dict[str, dict[str, str]] = {
         "ckb": "هەموو ئەوانەی گونجاون دیاری بکە",
         "en": "Tick all that apply",
     },
+    "how_to_skip": {
+        "ar": "إذا كانت فوق السؤال أو القسم تعليمات «أجب عن … فقط إذا …»، فأجب عنه فقط عندما تتحقق، وإلا فاتركه فارغاً.",
+        "ckb": "ئەگەر لە سەرەوەی پرسیار یان بەشێک ڕێنمایی «تەنها … ئەگەر …» هەبوو، تەنها کاتێک وەڵامی بدەرەوە کە "
+        "جێبەجێ بێت، ئەگەرنا بە بەتاڵی جێی بهێڵە.",
+        "en": "When a question or section has an instruction “Answer … only if …” above it, answer it only when the "
+        "instruction holds; otherwise leave it empty.",
+    },
     "repeat": {
         "ar": "كرر هذا الجزء حسب الحاجة",
         "ckb": "ئەم بەشە بە پێی پێویست دووبارە بکەرەوە",

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import segno
 from django.template.loader import render_to_string
@@ -20,9 +19,6 @@ from rasd.questionnaires.models import QuestionnaireVersion
 from rasd.questionnaires.paper.layout import PrintedForm, Text, build, phrases
 from rasd.questionnaires.paper.phrases import PRINT_LANGUAGES, RTL_LANGUAGES, phrase
 from rasd.registry.models import Facility
-
-if TYPE_CHECKING:
-    from weasyprint.document import Document
 
 # WeasyPrint logs seven progress lines per document at INFO: noise in the logs of a batch of hundreds of forms.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -96,8 +92,11 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def page_counter_css(language: str) -> str:
-    """CSS `content` for "Page X of Y" in one language, built from the whole sentence (never from fragments)."""
+def page_counter_css(language: str, total: int | None) -> str:
+    """CSS `content` for "Page X of Y" in one language, built from the whole sentence (never from fragments): from
+    the page counters, or "page 1 of `total`" for a cover page printed on its own."""
+    if total is not None:
+        return css_string(phrase("page", language, page="1", pages=str(total)))
     sentence = phrase("page", language, page="\0page\0", pages="\0pages\0")
     parts = []
     for index, piece in enumerate(sentence.split("\0")):
@@ -108,44 +107,53 @@ def page_counter_css(language: str) -> str:
     return " ".join(parts)
 
 
-def html_for(form: PrintedForm, facility: Facility | None, round_: str) -> str:
+def html_for(form: PrintedForm, facility: Facility | None = None, round_: str = "", *, total: int | None = None) -> str:
+    """The first page of a form (the header of `facility`, or blank) when the form's `total` page count is given;
+    else the questions, on pages 2 to the end (page 1 is left empty, for the first page)."""
     primary = form.languages[0]
+    languages = form.languages
+    cover = total is not None
+    code = facility.code if facility else ""
     context = {
         "form": form,
-        "header": header(form, facility, round_),
-        "facility": facility,
+        "cover": cover,
+        "header": header(form, facility, round_) if cover else None,
         "lang": primary,
         "dir": "rtl" if primary in RTL_LANGUAGES else "ltr",
-        "page_counter": f" {css_string('  ·  ')} ".join(page_counter_css(language) for language in form.languages),
-        "running_title": css_string(
-            " · ".join(filter(None, (form.form_id, form.version, facility.code if facility else "")))
-        ),
-        "blank": phrases("blank", form.languages) if facility is None else [],
-        "tick_one": phrases("tick_one", form.languages),
-        "tick_any": phrases("tick_any", form.languages),
-        "repeat": phrases("repeat", form.languages),
-        "version_label": phrases("version", form.languages),
+        "page_counter": f" {css_string('  ·  ')} ".join(page_counter_css(language, total) for language in languages),
+        "running_title": css_string(" · ".join(filter(None, (form.form_id, form.version, code if cover else "")))),
+        # Pages that come loose can be put back with the facility code written on each of them.
+        "code_blank": css_string(" / ".join(phrase("facility_code", language) for language in languages) + ": ………………"),
+        "blank": phrases("blank", languages) if cover and facility is None else [],
+        "tick_one": phrases("tick_one", languages),
+        "tick_any": phrases("tick_any", languages),
+        "how_to_skip": phrases("how_to_skip", languages),
+        "repeat": phrases("repeat", languages),
+        "version_label": phrases("version", languages),
     }
     return render_to_string("questionnaires/paper/form.html", context)
 
 
-def render_documents(
-    version: QuestionnaireVersion, language: str, facilities: Iterable[Facility | None], round_: str = ""
-) -> list[Document]:
+def paper_pdf(
+    version: QuestionnaireVersion, language: str, facilities: Sequence[Facility | None] = (None,), round_: str = ""
+) -> bytes:
+    """One PDF with one form per facility, or a blank form for `None`. Each form is its own first page (header and
+    QR code) followed by the questions, numbered "page X of Y" on its own.
+
+    The questions are laid out once and their pages reused for every facility: a directorate of hundreds of
+    facilities then costs one layout of the questions plus one small page per facility.
+    """
     # Imported here: WeasyPrint is slow to import, and only printing needs it.
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     form = build(version, print_languages(language))
     fonts = FontConfiguration()
-    return [HTML(string=html_for(form, facility, round_)).render(font_config=fonts) for facility in facilities]
-
-
-def paper_pdf(
-    version: QuestionnaireVersion, language: str, facilities: Sequence[Facility | None] = (None,), round_: str = ""
-) -> bytes:
-    """One PDF with one form per facility (each numbered "page X of Y" on its own), or a blank form for `None`."""
-    documents = render_documents(version, language, facilities or [None], round_)
-    pages = [page for document in documents for page in document.pages]
-    pdf: bytes = documents[0].copy(pages).write_pdf()
+    questions = HTML(string=html_for(form)).render(font_config=fonts)
+    total = len(questions.pages)
+    pages = []
+    for facility in facilities or [None]:
+        first = HTML(string=html_for(form, facility, round_, total=total)).render(font_config=fonts)
+        pages += [first.pages[0], *questions.pages[1:]]
+    pdf: bytes = questions.copy(pages).write_pdf()
     return pdf
