@@ -110,37 +110,52 @@ def _check_against_earlier_versions(questionnaire: Questionnaire, parsed: Parsed
 
 def publish_version(actor: User | None, version: QuestionnaireVersion, *, reason: str = "") -> QuestionnaireVersion:
     """Make a draft available for data collection. From now on it never changes (it can only be retired)."""
-    with transaction.atomic():
-        locked = QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
-        if locked.state != VersionState.DRAFT:
-            raise VersionStateError(_("Only a draft version can be published."))
-        before = audit.snapshot(locked, STATE_FIELDS)
-        locked.state = VersionState.PUBLISHED
-        locked.published_by = actor
-        locked.published_at = timezone.now()
-        locked.save(update_fields=["state", "published_by", "published_at"])
-        audit.record(
-            "questionnaire_version.published",
-            locked,
-            before=before,
-            after=audit.snapshot(locked, STATE_FIELDS),
-            reason=reason,
-        )
-    _refresh(version, locked)
-    return version
+    return _change_state(
+        actor,
+        version,
+        expected=VersionState.DRAFT,
+        new=VersionState.PUBLISHED,
+        refusal=_("Only a draft version can be published."),
+        reason=reason,
+    )
 
 
 def retire_version(actor: User | None, version: QuestionnaireVersion, *, reason: str = "") -> QuestionnaireVersion:
     """Stop collecting with a published version; its definition and data stay."""
+    return _change_state(
+        actor,
+        version,
+        expected=VersionState.PUBLISHED,
+        new=VersionState.RETIRED,
+        refusal=_("Only a published version can be retired."),
+        reason=reason,
+    )
+
+
+def _change_state(
+    actor: User | None,
+    version: QuestionnaireVersion,
+    *,
+    expected: VersionState,
+    new: VersionState,
+    refusal: str,
+    reason: str,
+) -> QuestionnaireVersion:
+    """Move a version along draft › published › retired, under a row lock, audited."""
     with transaction.atomic():
         locked = QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
-        if locked.state != VersionState.PUBLISHED:
-            raise VersionStateError(_("Only a published version can be retired."))
+        if locked.state != expected:
+            raise VersionStateError(refusal)
         before = audit.snapshot(locked, STATE_FIELDS)
-        locked.state = VersionState.RETIRED
-        locked.save(update_fields=["state"])
+        locked.state = new
+        changed = ["state"]
+        if new == VersionState.PUBLISHED:
+            locked.published_by = actor
+            locked.published_at = timezone.now()
+            changed += ["published_by", "published_at"]
+        locked.save(update_fields=changed)
         audit.record(
-            "questionnaire_version.retired",
+            f"questionnaire_version.{new}",
             locked,
             before=before,
             after=audit.snapshot(locked, STATE_FIELDS),

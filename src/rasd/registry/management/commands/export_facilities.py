@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 import time
 from pathlib import Path
 from typing import Any
@@ -8,15 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rasd.lib.commands import iso_date
 from rasd.registry.exporting import FORMATS, ExportOptions, current, export_to_file, past
 from rasd.registry.models import Directorate, Facility, FacilityVersion
-
-
-def iso_date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"not a date (YYYY-MM-DD): {value}") from error
 
 
 class Command(BaseCommand):

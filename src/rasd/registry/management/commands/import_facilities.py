@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Any
 
@@ -8,16 +7,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from rasd.lib.commands import iso_date
 from rasd.lib.request_context import acting_as
 from rasd.registry.importing import UnreadableFile, import_file
 from rasd.registry.importing.columns import MappingError, load_mapping
-
-
-def iso_date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"not a date (YYYY-MM-DD): {value}") from error
 
 
 class Command(BaseCommand):
