@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from rasd.accounts.models import User
 from rasd.audit.models import AuditEntry
@@ -17,6 +18,7 @@ from rasd.questionnaires.services import (
     publish_version,
     retire_version,
 )
+from tests.conftest import Personas
 from tests.questionnaires.conftest import SURVEY_HEADER, health_form, question, xlsform
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +191,16 @@ def test_only_a_published_version_can_be_retired(admin: User) -> None:
     version.refresh_from_db()
     assert version.state == "retired"
     assert AuditEntry.objects.filter(action="questionnaire_version.retired", reason="replaced").exists()
+
+
+def test_only_questionnaire_managers_may_import_publish_or_retire(personas: Personas) -> None:
+    content = health_form()
+    manager = personas.basra_manager  # manages users and facilities of a directorate, not questionnaires
+    with pytest.raises(PermissionDenied), acting_as(manager):
+        import_xlsform(manager, content, filename="form.xlsx")
+    assert not Questionnaire.objects.exists()
+    version = import_as(personas.national_fed, content)
+    with pytest.raises(PermissionDenied), acting_as(manager):
+        publish_version(manager, version)
+    version.refresh_from_db()
+    assert version.state == "draft"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rasd.accounts.roles import Perm
 from rasd.audit import services as audit
 from rasd.questionnaires.models import (
     FieldKind,
@@ -33,12 +35,19 @@ class VersionStateError(Exception):
     """The version is not in a state that allows this change."""
 
 
+def _require_manager(actor: User | None) -> None:
+    """Questionnaires are national: only those who manage them may change them (None is the system itself)."""
+    if actor is not None and not actor.can(Perm.MANAGE_QUESTIONNAIRES):
+        raise PermissionDenied(_("You may not change questionnaires."))
+
+
 def import_xlsform(actor: User | None, content: bytes, *, filename: str, publish: bool = False) -> QuestionnaireVersion:
     """Store a new version of the questionnaire the XLSForm names (creating the questionnaire on first import).
 
     Raises XLSFormError (nothing stored) when the form is invalid, its version string was already used, or a field
     keeps its path but changes type compared with a published or retired version.
     """
+    _require_manager(actor)
     parsed = parse_xlsform(content)
     with transaction.atomic():
         questionnaire = Questionnaire.objects.select_for_update().filter(form_id=parsed.form_id).first()
@@ -142,6 +151,7 @@ def _change_state(
     reason: str,
 ) -> QuestionnaireVersion:
     """Move a version along draft › published › retired, under a row lock, audited."""
+    _require_manager(actor)
     with transaction.atomic():
         locked = QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
         if locked.state != expected:
