@@ -9,4 +9,7 @@ urlpatterns = [
     path("audit/", include("rasd.audit.urls")),
     path("registry/", include("rasd.registry.urls")),
     path("questionnaires/", include("rasd.questionnaires.urls")),
+    path("rounds/", include("rasd.collection.urls")),
+    path("submissions/", include("rasd.submissions.urls")),
+    path("openrosa/", include("rasd.openrosa.urls")),
 ]

@@ -29,6 +29,11 @@ class Perm(models.TextChoices):
     MANAGE_REGISTRY = "manage_registry", _("Create, change, merge and import facilities in their scope")
     VIEW_QUESTIONNAIRES = "view_questionnaires", _("See the questionnaires and their versions")
     MANAGE_QUESTIONNAIRES = "manage_questionnaires", _("Upload, publish and retire questionnaire versions")
+    VIEW_ROUNDS = "view_rounds", _("See collection rounds and their progress")
+    MANAGE_ROUNDS = "manage_rounds", _("Create collection rounds, choose their questionnaires and move their state")
+    MANAGE_COLLECTORS = "manage_collectors", _("Assign facilities to collectors and issue device tokens in their scope")
+    VIEW_SUBMISSIONS = "view_submissions", _("Read the submissions in their scope")
+    SUBMIT_DATA = "submit_data", _("Send submissions (ODK Collect, browser entry)")
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -42,6 +47,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_REGISTRY,
             Perm.VIEW_QUESTIONNAIRES,
             Perm.MANAGE_QUESTIONNAIRES,
+            Perm.VIEW_ROUNDS,
+            Perm.MANAGE_ROUNDS,
+            Perm.MANAGE_COLLECTORS,
+            Perm.VIEW_SUBMISSIONS,
+            Perm.SUBMIT_DATA,
         }
     ),
     Role.DIRECTORATE_MANAGER: frozenset(
@@ -52,13 +62,36 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_REGISTRY,
             Perm.MANAGE_REGISTRY,
             Perm.VIEW_QUESTIONNAIRES,
+            Perm.VIEW_ROUNDS,
+            Perm.MANAGE_COLLECTORS,
+            Perm.VIEW_SUBMISSIONS,
+            Perm.SUBMIT_DATA,
         }
     ),
     Role.SECTOR_SUPERVISOR: frozenset(
-        {Perm.VIEW_DASHBOARD, Perm.VIEW_USERS, Perm.MANAGE_USERS, Perm.VIEW_REGISTRY, Perm.VIEW_QUESTIONNAIRES}
+        {
+            Perm.VIEW_DASHBOARD,
+            Perm.VIEW_USERS,
+            Perm.MANAGE_USERS,
+            Perm.VIEW_REGISTRY,
+            Perm.VIEW_QUESTIONNAIRES,
+            Perm.VIEW_ROUNDS,
+            Perm.MANAGE_COLLECTORS,
+            Perm.VIEW_SUBMISSIONS,
+            Perm.SUBMIT_DATA,
+        }
     ),
-    Role.DATA_COLLECTOR: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_REGISTRY, Perm.VIEW_QUESTIONNAIRES}),
-    Role.VIEWER: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_REGISTRY, Perm.VIEW_QUESTIONNAIRES}),
+    Role.DATA_COLLECTOR: frozenset(
+        {
+            Perm.VIEW_DASHBOARD,
+            Perm.VIEW_REGISTRY,
+            Perm.VIEW_QUESTIONNAIRES,
+            Perm.VIEW_ROUNDS,
+            Perm.VIEW_SUBMISSIONS,
+            Perm.SUBMIT_DATA,
+        }
+    ),
+    Role.VIEWER: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_REGISTRY, Perm.VIEW_QUESTIONNAIRES, Perm.VIEW_ROUNDS}),
 }
 
 
