@@ -24,6 +24,8 @@ from rasd.registry.facility_services import FacilityWrite, write_facilities
 from rasd.registry.geography_services import load_boundaries
 from rasd.registry.models import Authority, Directorate, Facility, FacilityType, Sector
 
+pytest_plugins = ["tests.collection_fixtures"]
+
 PASSWORD = "correct-horse-battery-42"
 
 

@@ -1,4 +1,6 @@
-"""A collecting round over the test world: the default questionnaire published, every test facility expected,
+"""Fixtures for collection tests (registered for every test package by tests/conftest.py).
+
+A collecting round over the test world: the default questionnaire published, every test facility expected,
 collectors assigned to the facilities of their sector, and a device token for the Basra sector-1 collector."""
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def _parsed(content: bytes) -> ParsedForm:
     return parse_xlsform(content)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def fast_questionnaire_import(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
     """Converting the 426-field default form takes seconds; every test gets the same conversion from a cache."""
     settings.QUESTIONNAIRE_ODK_VALIDATE = False
@@ -40,7 +42,7 @@ def fast_questionnaire_import(monkeypatch: pytest.MonkeyPatch, settings: Any) ->
 
 
 @pytest.fixture
-def default_version(admin: User) -> QuestionnaireVersion:
+def default_version(admin: User, fast_questionnaire_import: None) -> QuestionnaireVersion:
     with acting_as(admin):
         return questionnaire_services.import_xlsform(
             admin, default_form_bytes(), filename="herams_iraq.xlsx", publish=True
