@@ -34,7 +34,8 @@ def forwards(apps, schema_editor):
     else:
         statements = []
     for statement in statements:
-        schema_editor.execute(statement)
+        # params=None: the PL/pgSQL body contains a literal % that must not be taken for a placeholder.
+        schema_editor.execute(statement, params=None)
 
 
 def backwards(apps, schema_editor):
