@@ -2,14 +2,14 @@
 # Checks the Debian/Ubuntu packages rasd needs, and installs the missing ones when run as root with apt-get.
 # Otherwise prints the exact command to run and exits 1.
 #   scripts/system-packages.sh          what the product needs
-#   scripts/system-packages.sh --test   plus what the tests need (Debian's chromium; poppler-utils: pdftoppm for paper forms)
+#   scripts/system-packages.sh --test   plus what the tests need (Debian's chromium; poppler-utils: pdftoppm and pdftotext for paper forms)
 set -euo pipefail
 
 # python3-venv: the virtualenv · nodejs/npm: front-end build · gettext: translations (msgfmt)
 # default-jre-headless: ODK Validate · libpango/fonts: PDF reports with Arabic and Kurdish text
-# sqlite3: backups of the embedded database
+# libharfbuzz-subset0: fast font subsetting in PDFs · sqlite3: backups of the embedded database
 packages=(python3 python3-venv python3-dev build-essential gettext nodejs npm default-jre-headless
-          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-noto-core fonts-hosny-amiri fonts-dejavu-core
+          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-noto-core fonts-hosny-amiri fonts-dejavu-core
           sqlite3)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium poppler-utils)

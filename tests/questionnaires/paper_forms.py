@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import zxingcpp
 from openpyxl import Workbook
-from pdfminer.high_level import extract_text
 from pdfminer.pdfpage import PDFPage
 from PIL import Image
 
@@ -19,10 +20,14 @@ from rasd.questionnaires.models import QuestionnaireVersion
 from rasd.questionnaires.services import import_xlsform
 
 LANGS = ("Arabic (ar)", "Kurdish (ckb)", "English (en)")
+HOSPITAL = "${level_of_care} != 'primary'"
+CALCULATIONS = {"level_of_care": "instance('facilities')/root/item[name=${facility}]/level_of_care"}
 SURVEY: list[tuple[str, str, tuple[str, str, str], str]] = [
     ("begin_group", "identity", ("تعريف المؤسسة", "ناساندنی دامەزراوە", "Identification"), ""),
     ("select_one status", "status", ("حالة المؤسسة الصحية", "دۆخی دامەزراوەی تەندروستی", "Facility status"), ""),
     ("integer", "beds", ("عدد الأسرة", "ژمارەی جێگاکان", "Number of beds"), "${status} = 'existing'"),
+    ("select_one_from_file facilities.csv", "facility", ("المؤسسة الصحية", "دامەزراوەی تەندروستی", "Facility"), ""),
+    ("calculate", "level_of_care", ("", "", ""), ""),
     ("end_group", "", ("", "", ""), ""),
     ("begin_group", "services", ("الخدمات", "خزمەتگوزارییەکان", "Services"), "${status} = 'existing'"),
     (
@@ -49,6 +54,11 @@ SURVEY: list[tuple[str, str, tuple[str, str, str], str]] = [
         ("سؤال بشرط معقد", "پرسیارێکی ئاڵۆز", "A complex condition"),
         "count-selected(${epi_barriers}) > 1",
     ),
+    # Hospital services: a form pre-filled for a primary health care centre leaves them out.
+    ("begin_group", "surgery", ("الجراحة الطارئة", "نەشتەرگەریی فریاکەوتن", "Emergency surgery"), HOSPITAL),
+    ("select_one avail", "surgery_avail", ("توفر الجراحة", "بەردەستبوونی نەشتەرگەری", "Surgery available"), ""),
+    ("end_group", "", ("", "", ""), ""),
+    ("select_one avail", "blood", ("مصرف الدم", "بانکی خوێن", "Blood bank"), "${level_of_care} = 'tertiary'"),
     ("end_group", "", ("", "", ""), ""),
 ]
 CHOICES: list[tuple[str, str, tuple[str, str, str]]] = [
@@ -67,9 +77,9 @@ def xlsform_bytes(version: str = "2026.1", form_id: str = "paper_test") -> bytes
     survey = book.active
     assert survey is not None
     survey.title = "survey"
-    survey.append(["type", "name", *(f"label::{lang}" for lang in LANGS), "relevant"])
+    survey.append(["type", "name", *(f"label::{lang}" for lang in LANGS), "relevant", "calculation"])
     for kind, name, labels, relevant in SURVEY:
-        survey.append([kind, name, *labels, relevant])
+        survey.append([kind, name, *(label or None for label in labels), relevant, CALCULATIONS.get(name, "")])
     choices = book.create_sheet("choices")
     choices.append(["list_name", "name", *(f"label::{lang}" for lang in LANGS)])
     for list_name, name, labels in CHOICES:
@@ -87,26 +97,19 @@ def small_questionnaire(settings: Any, version: str = "2026.1", form_id: str = "
     return import_xlsform(None, xlsform_bytes(version, form_id), filename=f"{form_id}.xlsx", publish=True)
 
 
-_LTR_RUN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z.,:/\-]*[0-9A-Za-z])?")
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
-_LETTER = re.compile(r"[\u0600-\u06ffA-Za-z]")
-
-
-def logical(line: str) -> str:
-    """A right-to-left line extracted in visual order, back in logical order (a minimal bidi for tests): the line is
-    reversed, then runs of digits and Latin letters are turned back."""
-    return _LTR_RUN.sub(lambda match: match.group(0)[::-1], line[::-1])
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def pdf_text(pdf: bytes) -> str:
-    """The text of a PDF as pdfminer extracts it, with right-to-left lines restored to logical order."""
-    raw = extract_text(io.BytesIO(pdf))
-    lines = []
-    for line in raw.splitlines():
-        letters = _LETTER.findall(line)
-        rtl = bool(letters) and bool(_ARABIC.match(letters[-1]))  # the rightmost letter starts the line
-        lines.append(logical(line) if rtl else line)
-    return "\n".join(lines)
+    """The text of a PDF as poppler's `pdftotext` extracts it: it applies the Unicode bidirectional algorithm, so
+    right-to-left lines, which WeasyPrint stores in visual order, come back in logical order, as typed."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail(
+            "pdftotext (poppler-utils) is missing: install the test dependencies, scripts/system-packages.sh --test"
+        )
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+    # pdftotext marks the direction of runs with invisible embedding controls; the letters are in logical order.
+    return BIDI_CONTROLS.sub("", result.stdout.decode("utf-8"))
 
 
 def page_image(pdf: bytes, page: int = 1, dpi: int = 150) -> Image.Image:

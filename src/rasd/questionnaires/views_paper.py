@@ -22,8 +22,9 @@ from rasd.questionnaires.paper.render import LANGUAGE_CHOICES, paper_pdf
 from rasd.questionnaires.paper.selection import printable
 from rasd.registry.models import Directorate, Facility
 
-# About 5 seconds of layout and 50 MB of memory per form of the default questionnaire: larger batches are printed
-# with `rasd paper_forms --directorate`, not in a web request.
+# A batch lays out the questions once per level of care (about 5 s each for the default questionnaire) and then
+# spends a fraction of a second per facility (docs/paper-forms.md, Speed): 50 forms stay within a web request's
+# time. Larger directorates are printed with `rasd paper_forms --directorate`.
 MAX_FORMS_PER_DOWNLOAD = 50
 
 
@@ -51,7 +52,9 @@ def paper_blank(request: AuthenticatedRequest, pk: int, lang: str) -> HttpRespon
 @require_safe
 def paper_facility(request: AuthenticatedRequest, pk: int, lang: str, code: str) -> HttpResponse:
     version = _version(request, pk, lang)
-    facility = get_scoped_or_404(request.user, Facility.objects.select_related("directorate", "sector"), code=code)
+    facility = get_scoped_or_404(
+        request.user, Facility.objects.select_related("directorate", "sector", "facility_type"), code=code
+    )
     pdf = paper_pdf(version, lang, [facility], request.GET.get("round", ""))
     return _download(pdf, version, lang, facility.code)
 

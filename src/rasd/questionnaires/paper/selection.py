@@ -16,7 +16,7 @@ def printable(facilities: QuerySet[Facility]) -> QuerySet[Facility]:
     return (
         facilities.exclude(status=OperationalStatus.PERMANENTLY_CLOSED)
         .filter(merged_into__isnull=True)
-        .select_related("directorate", "sector")
+        .select_related("directorate", "sector", "facility_type")
         .order_by("code")
     )
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rasd.questionnaires.models import VersionState
-from rasd.questionnaires.paper.render import LANGUAGE_CHOICES, paper_pdf
+from rasd.questionnaires.paper.render import LANGUAGE_CHOICES, write_paper_pdf
 from rasd.questionnaires.paper.selection import printable
 from rasd.questionnaires.selectors import VersionNotFound, find_version
 from rasd.registry.models import Directorate, Facility
@@ -42,7 +42,11 @@ class Command(BaseCommand):
             raise CommandError(f"{options['form_id']} has no published version: give --version")
         facilities: list[Facility | None] = [None]
         if options["facility"]:
-            facility = Facility.objects.select_related("directorate", "sector").filter(code=options["facility"]).first()
+            facility = (
+                Facility.objects.select_related("directorate", "sector", "facility_type")
+                .filter(code=options["facility"])
+                .first()
+            )
             if facility is None:
                 raise CommandError(f"no facility with the code {options['facility']}")
             facilities = [facility]
@@ -53,7 +57,9 @@ class Command(BaseCommand):
             facilities = list(printable(Facility.objects.filter(directorate=directorate)))
             if not facilities:
                 raise CommandError(f"directorate {directorate.code} has no facility to print a form for")
-        pdf = paper_pdf(version, options["lang"], facilities, options["round"])
-        options["output"].write_bytes(pdf)
+        # Written straight to the file: a directorate's PDF is never held in memory as one piece (see render.py).
+        with options["output"].open("wb") as out:
+            write_paper_pdf(version, options["lang"], facilities, out, options["round"])
         forms = "a blank form" if facilities == [None] else f"{len(facilities)} form(s)"
-        self.stdout.write(f"{options['output']}: {forms} of {version} in {options['lang']}, {len(pdf) // 1024} KiB")
+        size = options["output"].stat().st_size // 1024
+        self.stdout.write(f"{options['output']}: {forms} of {version} in {options['lang']}, {size} KiB")
