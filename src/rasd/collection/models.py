@@ -7,15 +7,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rasd.accounts.scoping import Scope, hierarchy_q
 
 
 class RoundState(models.TextChoices):
-    PLANNING = "planning", _("Planning")
-    COLLECTING = "collecting", _("Collecting")
-    CLEANING = "cleaning", _("Cleaning")
-    CLOSED = "closed", _("Closed")
+    # A context of their own: "Closed" already names closing a facility (a verb-noun in Arabic).
+    PLANNING = "planning", pgettext_lazy("round state", "Planning")
+    COLLECTING = "collecting", pgettext_lazy("round state", "Collecting")
+    CLEANING = "cleaning", pgettext_lazy("round state", "Cleaning")
+    CLOSED = "closed", pgettext_lazy("round state", "Closed")
 
 
 # The only moves a round makes; anything else is refused by collection.services.
