@@ -1,0 +1,95 @@
+"""The filters of a round's submission list (also used by its CSV download, with the same query parameters)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from rasd.accounts.models import User
+from rasd.accounts.scoping import scoped
+from rasd.collection.models import Round
+from rasd.lib.forms import StyledForm
+from rasd.registry.models import Directorate, Sector
+from rasd.registry.widgets import LinkedSelect
+from rasd.submissions.models import QuarantineReason, Source, SubmissionState
+from rasd.submissions.selectors import SubmissionFilters, submitters
+
+FILTER_FIELDS = (
+    "q",
+    "directorate",
+    "sector",
+    "collector",
+    "received_from",
+    "received_to",
+    "state",
+    "reason",
+    "source",
+    "sort",
+)
+
+
+class _UserChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name or obj.username} ({obj.username})"
+
+
+class SubmissionFilterForm(StyledForm):
+    round = forms.ModelChoiceField(
+        label=_("Round"), queryset=Round.objects.none(), to_field_name="code", required=False, empty_label=None
+    )
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(
+            attrs={"autocomplete": "off", "dir": "auto", "placeholder": _("Facility name or code, instance ID")}
+        ),
+    )
+    directorate = forms.ModelChoiceField(
+        label=_("Directorate"), queryset=Directorate.objects.none(), required=False, empty_label=_("All")
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"),
+        queryset=Sector.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=LinkedSelect("directorate", lambda sector: sector.directorate_id),
+    )
+    collector = _UserChoice(label=_("Submitted by"), queryset=User.objects.none(), required=False, empty_label=_("All"))
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All")), *SubmissionState.choices])
+    reason = forms.ChoiceField(
+        label=_("Reason for quarantine"), required=False, choices=[("", _("All")), *QuarantineReason.choices]
+    )
+    source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("All")), *Source.choices])
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("-received", _("Last received first")), ("received", _("Last received last"))],
+    )
+
+    def __init__(self, data: QueryDict | None, *, user: User, round: Round | None, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["round"].queryset = scoped(user, Round.objects.all())
+        fields["directorate"].queryset = scoped(user, Directorate.objects.all())
+        fields["sector"].queryset = scoped(user, Sector.objects.all())
+        fields["collector"].queryset = submitters(user, round) if round is not None else User.objects.none()
+
+    def filters(self) -> SubmissionFilters:
+        """The filters chosen. One that is not valid (e.g. a directorate outside the scope) is left out; the page
+        says so (see `errors`)."""
+        if not self.is_bound:
+            return SubmissionFilters()
+        self.is_valid()
+        chosen = {name: value for name, value in self.cleaned_data.items() if name in FILTER_FIELDS}
+        chosen["sort"] = chosen.get("sort") or "-received"
+        return SubmissionFilters(**chosen)
