@@ -18,8 +18,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rasd.accounts.models import User
 from rasd.accounts.scoping import ScopeKind
 from rasd.audit.models import AuditEntry
+from rasd.collection.models import DeviceToken, Round
 from rasd.questionnaires.models import Questionnaire, QuestionnaireVersion
 from rasd.registry.models import AdminArea, Directorate, Facility, Sector
+from rasd.submissions.models import Submission
 
 PostData = Callable[[User], dict[str, Any]]
 
@@ -262,6 +264,83 @@ ROUTES += [
     ),
 ]
 
+# Collection rounds (rasd.collection): rounds are national like questionnaires, so every persona with view_rounds
+# opens every round; what a round page lists inside it (expected facilities, assignments, collectors) is checked by
+# tests/collection/test_collectors_isolation.py. Device tokens belong to their collector: only those who see that
+# account (and may manage collectors) may open, print or revoke its token.
+_ROUND_ATTEMPT = {"reason": "attempt from outside the scope"}
+ROUTES += [
+    Route("collection:round_list", "page"),
+    Route("collection:round_create", "page"),
+    Route("collection:round_detail", "object", model=Round),
+    Route(
+        "collection:round_state",
+        "object",
+        model=Round,
+        methods=("POST",),
+        post_data=lambda target: {"state": "cleaning", **_ROUND_ATTEMPT},
+    ),
+    Route("collection:round_versions", "object", model=Round, methods=("POST",)),
+    Route("collection:expected_list", "object", model=Round),
+    Route("collection:expected_add_scope", "object", model=Round, methods=("POST",)),
+    Route("collection:expected_change", "object", model=Round, methods=("POST",)),
+    Route("collection:assignment_list", "object", model=Round),
+    Route("collection:assignment_add", "object", model=Round, methods=("POST",)),
+    Route("collection:assignment_remove", "object", model=Round, methods=("POST",)),
+    Route("collection:assign_by_sector", "object", model=Round, methods=("POST",)),
+    Route("collection:collector_list", "object", model=Round),
+    Route("collection:collector_cards", "object", model=Round),
+    Route(
+        "collection:token_issue",
+        "object",
+        model=User,
+        methods=("GET", "POST"),
+        post_data=lambda target: {"label": "marker-hijacked-device"},
+    ),
+    Route("collection:token_detail", "object", model=DeviceToken),
+    Route("collection:token_qr_png", "object", model=DeviceToken),
+    Route(
+        "collection:token_revoke",
+        "object",
+        model=DeviceToken,
+        methods=("POST",),
+        post_data=lambda target: _ROUND_ATTEMPT,
+    ),
+]
+
+# OpenRosa: isolation tested in tests/openrosa/ (the endpoints take a device token in the URL or HTTP Basic, not the
+# session this matrix signs in with; tests/openrosa/test_forms.py checks each persona's formList and facilities.csv).
+ROUTES += [
+    Route(f"openrosa:{base}{name}", "public")
+    for base in ("", "key_")
+    for name in ("formlist", "form_download", "manifest", "attachment", "submission")
+]
+
+
+# --- Submissions (rasd.submissions): a round's list and its download are pages (the round comes as ?round=, the
+# current one without it); a record, the raw XML of a version and an attachment are objects of `Submission`, placed
+# by the record's directorate/sector fields (a quarantined record without a facility has a directorate only). ---
+def _first_attachment(target: Any) -> dict[str, Any]:
+    from rasd.submissions.models import Attachment
+
+    found = Attachment.objects.filter(raw__version__submission=target).values_list("pk", flat=True).first()
+    return {"pk": target.pk, "attachment": found or 0}
+
+
+ROUTES += [
+    Route("submissions:submission_list", "page"),
+    Route("submissions:submission_export", "page"),
+    Route("submissions:submission_detail", "object", model=Submission),
+    Route(
+        "submissions:version_xml",
+        "object",
+        model=Submission,
+        url_kwargs=lambda target: {"pk": target.pk, "number": 1},
+    ),
+    Route("submissions:attachment_download", "object", model=Submission, url_kwargs=_first_attachment),
+]
+# --- end of submissions ---
+
 _DEPTH = {ScopeKind.ALL: 0, ScopeKind.AUTHORITY: 1, ScopeKind.DIRECTORATES: 2, ScopeKind.SECTORS: 3}
 
 
@@ -295,10 +374,13 @@ def may_see_account(viewer: User, target: User) -> bool:
     return bool(covered_units(viewer, level) & covered_units(target, level))
 
 
-def _placement(target: Any) -> tuple[int, int | None, int | None]:
+def _placement(target: Any) -> tuple[int | None, int | None, int | None]:
     """(authority, directorate, sector) of a placed object; None below the object's own level."""
     from rasd.registry.models import Authority, Directorate, Facility, Sector
 
+    if isinstance(target, Submission):  # placed by its own fields (None where the pipeline could not place it)
+        placed = target.directorate
+        return (placed.authority_id if placed is not None else None), target.directorate_id, target.sector_id
     if isinstance(target, Facility):
         return target.directorate.authority_id, target.directorate_id, target.sector_id
     if isinstance(target, Sector):
@@ -343,6 +425,10 @@ def may_see(viewer: User, target: Any) -> bool:
         return True  # boundaries are public reference data
     if isinstance(target, Questionnaire | QuestionnaireVersion):
         return True  # questionnaires are national
+    if isinstance(target, Round):
+        return True  # rounds are national too
+    if isinstance(target, DeviceToken):
+        return may_see_account(viewer, target.user)  # a device token goes with its collector's account
     return may_see_placed(viewer, target)
 
 
@@ -351,6 +437,12 @@ def marker(target: Any) -> str:
     every facility's names."""
     if isinstance(target, User):
         return target.full_name
+    if isinstance(target, Round):
+        return target.name
+    if isinstance(target, DeviceToken):
+        return target.label
+    if isinstance(target, Submission):  # test records carry "marker-" in their first instanceID
+        return str(target.first_instance_id)
     if hasattr(target, "name_ar") and str(target.name_ar).startswith("marker-"):
         return str(target.name_ar)
     raise NotImplementedError(f"{type(target).__name__} has no marker: name it 'marker-…' in the test data")
@@ -437,7 +529,8 @@ def _check_page(
         findings.checked_requests += 1
         if response.status_code != 200:
             continue
-        body = response.content.decode()
+        # Downloads stream (CSV exports): read them whole, their rows must not leak either.
+        body = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
         for target in targets:
             if not may_see(persona, target) and marker(target) in body:
                 findings.add(f"{route.name}: {persona_name} sees out-of-scope {marker(target)}")

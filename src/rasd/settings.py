@@ -180,6 +180,25 @@ if MAP_TILE_URL and not MAP_TILE_URL.startswith(("https://", "http://", "/")):
 # Check every uploaded XLSForm with ODK Validate (Java). Only tests that do not need it turn it off, for speed.
 QUESTIONNAIRE_ODK_VALIDATE = env_bool("RASD_ODK_VALIDATE", True)
 
+# Limits of the ingestion pipeline, whatever the source (docs/ingestion.md): the instance XML, and all the
+# attachments that come with one post.
+SUBMISSION_MAX_XML_BYTES = env_int("RASD_SUBMISSION_MAX_XML_BYTES", 10 * 1024 * 1024)
+SUBMISSION_MAX_ATTACHMENT_BYTES = env_int("RASD_SUBMISSION_MAX_ATTACHMENT_BYTES", 100 * 1024 * 1024)
+if SUBMISSION_MAX_XML_BYTES < 1 or SUBMISSION_MAX_ATTACHMENT_BYTES < 0:
+    raise ImproperlyConfigured("RASD_SUBMISSION_MAX_XML_BYTES and RASD_SUBMISSION_MAX_ATTACHMENT_BYTES must be sizes")
+
+# The largest OpenRosa submission POST accepted (announced as X-OpenRosa-Accept-Content-Length). Bodies are read
+# into memory; ODK Collect splits larger media over several POSTs.
+OPENROSA_MAX_BYTES = env_int("RASD_OPENROSA_MAX_BYTES", 10_000_000)
+if OPENROSA_MAX_BYTES < 1:
+    raise ImproperlyConfigured("RASD_OPENROSA_MAX_BYTES must be a positive number of bytes")
+
+# The address phones use to reach rasd (e.g. https://rasd.moh.gov.iq), put in collectors' server URLs and settings QR
+# codes. Empty: the address of the page that shows the code, which is wrong behind a proxy with an internal host name.
+RASD_PUBLIC_URL = env_str("RASD_PUBLIC_URL", "").rstrip("/")
+if RASD_PUBLIC_URL and not RASD_PUBLIC_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("RASD_PUBLIC_URL must start with https:// or http://")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Behind a reverse proxy (nginx, Apache) that sets X-Forwarded-For and X-Forwarded-Proto.

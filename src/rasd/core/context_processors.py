@@ -15,6 +15,8 @@ NAVIGATION = [
     ("registry:facility_list", _("Facilities"), Perm.VIEW_REGISTRY),
     ("registry:facility_map", _("Map"), Perm.VIEW_REGISTRY),
     ("questionnaires:questionnaire_list", _("Questionnaires"), Perm.VIEW_QUESTIONNAIRES),
+    ("collection:round_list", _("Rounds"), Perm.VIEW_ROUNDS),
+    ("submissions:submission_list", _("Submissions"), Perm.VIEW_SUBMISSIONS),
     ("accounts:user_list", _("Users"), Perm.VIEW_USERS),
     ("audit:entry_list", _("Audit log"), Perm.VIEW_AUDIT),
     ("registry:quality_summary", _("Data quality"), Perm.VIEW_REGISTRY),
