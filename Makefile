@@ -10,10 +10,10 @@ RASD_PORT ?= 8000
 export RASD_PORT
 
 .PHONY: help setup demo test lint typecheck pytest system-packages test-system-packages frontend messages \
-        compilemessages lock clean
+        compilemessages lock clean odk-client
 
 help:
-	@echo "make demo    set everything up, load the demo facility list, create a demo administrator, serve on http://127.0.0.1:$(RASD_PORT)"
+	@echo "make demo    set everything up, load the demo (facility list, questionnaire, open round, collectors, 300 simulated submissions, administrator), serve on http://127.0.0.1:$(RASD_PORT)"
 	@echo "make setup   the same preparation without serving (safe to re-run)"
 	@echo "make test    ruff, mypy and the whole test suite (SQLite, plus PostgreSQL if RASD_TEST_DATABASE_URL is set)"
 	@echo "make messages   update the ar/ckb/en translation catalogues from the source"
@@ -44,6 +44,13 @@ frontend/dist/.built: frontend/node_modules/.installed frontend/build.mjs
 
 frontend: frontend/dist/.built
 
+# The headless ODK client of the end-to-end test (tests/e2e/odk_client): ODK's XForms engine from npm.
+tests/e2e/odk_client/node_modules/.installed: tests/e2e/odk_client/package.json tests/e2e/odk_client/package-lock.json | system-packages
+	npm ci --prefix tests/e2e/odk_client --no-audit --no-fund --loglevel=error
+	touch $@
+
+odk-client: tests/e2e/odk_client/node_modules/.installed
+
 compilemessages: $(BIN)/.installed
 	cd src/rasd && ../../$(RASD) compilemessages --verbosity 0
 
@@ -53,9 +60,7 @@ setup: $(BIN)/.installed frontend compilemessages
 	@echo "rasd is set up. Start it with: make demo"
 
 demo: setup
-	$(RASD) load_demo_registry
-	$(RASD) load_default_questionnaire --publish
-	@$(RASD) create_demo_admin
+	$(RASD) load_demo --submissions 300
 	@echo "Serving rasd on http://127.0.0.1:$(RASD_PORT)  (Ctrl-C stops it)"
 	$(RASD) runserver 127.0.0.1:$(RASD_PORT)
 
@@ -66,7 +71,7 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy src
 
-pytest: $(BIN)/.installed frontend compilemessages test-system-packages
+pytest: $(BIN)/.installed frontend odk-client compilemessages test-system-packages
 	$(RASD) makemigrations --check --dry-run --verbosity 1
 	@echo "== tests on SQLite =="
 	env -u RASD_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
@@ -90,4 +95,4 @@ lock: $(BIN)/.installed
 	  -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) frontend/node_modules frontend/dist
+	rm -rf $(VENV) frontend/node_modules frontend/dist tests/e2e/odk_client/node_modules
