@@ -65,8 +65,8 @@ demo: setup
 	$(RASD) runserver 127.0.0.1:$(RASD_PORT)
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy src
