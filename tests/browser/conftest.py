@@ -1,5 +1,6 @@
 """Browser tests run against a real rasd server in its own process, set up the way `make demo` does:
-fresh data directory, migrations, reference data, a demo facility list of 300, an administrator. On the
+fresh data directory, migrations, `rasd load_demo` with a demo facility list of 300 and 20 submissions, an
+administrator. On the
 PostgreSQL run the server gets a fresh database of its own on the same server, dropped afterwards."""
 
 from __future__ import annotations
@@ -67,8 +68,8 @@ def live_rasd(tmp_path_factory: pytest.TempPathFactory, server_database_url: str
     if server_database_url:
         env["RASD_DATABASE_URL"] = server_database_url
     _rasd("migrate", "--noinput", env=env)
-    _rasd("load_reference_data", env=env)
-    _rasd("load_demo_registry", "--facilities", "300", "--seed", "7", env=env)
+    # What `make demo` loads, smaller: 300 facilities, an open round, collectors with tokens, 20 submissions.
+    _rasd("load_demo", "--facilities", "300", "--seed", "7", "--submissions", "20", env=env)
     password_file = data_dir / "admin-password"
     password_file.write_text(ADMIN_PASSWORD)
     _rasd(
