@@ -5,6 +5,9 @@ sees all of them); what is inside one is read through the scoping function."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -30,6 +33,19 @@ from rasd.collection.forms import (
 from rasd.collection.models import Round
 
 PAGE_SIZE = 50
+
+T = TypeVar("T")
+
+
+def run_service(request: AuthenticatedRequest, action: Callable[[], T], success: Callable[[T], str]) -> T | None:
+    """A button's service call: a refusal becomes an error message, the result a success message."""
+    try:
+        result = action()
+    except services.CollectionError as error:
+        messages.error(request, error.message)
+        return None
+    messages.success(request, success(result))
+    return result
 
 
 def round_for(request: AuthenticatedRequest, pk: int) -> Round:
@@ -106,14 +122,13 @@ def round_state(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say why the round changes state."))
     else:
-        try:
-            services.set_round_state(
+        run_service(
+            request,
+            lambda: services.set_round_state(
                 request.user, round_, form.cleaned_data["state"], reason=form.cleaned_data["reason"]
-            )
-        except services.CollectionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The round is now “%(state)s”.") % {"state": round_.get_state_display()})
+            ),
+            lambda changed: _("The round is now “%(state)s”.") % {"state": changed.get_state_display()},
+        )
     return redirect("collection:round_detail", pk=round_.pk)
 
 
@@ -125,14 +140,13 @@ def round_versions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose at least one version and say why."))
     else:
-        try:
-            services.set_round_versions(
+        run_service(
+            request,
+            lambda: services.set_round_versions(
                 request.user, round_, form.cleaned_data["versions"], reason=form.cleaned_data["reason"]
-            )
-        except services.CollectionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The round's questionnaire versions were saved."))
+            ),
+            lambda _result: _("The round's questionnaire versions were saved."),
+        )
     return redirect("collection:round_detail", pk=round_.pk)
 
 
@@ -164,21 +178,17 @@ def expected_add_scope(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose the part of the country again."))
         return redirect("collection:expected_list", pk=round_.pk)
-    try:
-        added = services.expect_facilities_in_scope(
+    run_service(
+        request,
+        lambda: services.expect_facilities_in_scope(
             request.user,
             round_,
             authority=form.cleaned_data["authority"],
             directorates=form.cleaned_data["directorates"],
             sectors=form.cleaned_data["sectors"],
-        )
-    except services.CollectionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            ngettext("%(count)s facility added.", "%(count)s facilities added.", added) % {"count": added},
-        )
+        ),
+        lambda added: ngettext("%(count)s facility added.", "%(count)s facilities added.", added) % {"count": added},
+    )
     return redirect("collection:expected_list", pk=round_.pk)
 
 
@@ -193,11 +203,10 @@ def expected_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("collection:expected_list", pk=round_.pk)
     facility = form.cleaned_data["code"]
     expected = form.cleaned_data["expected"]
-    try:
-        services.set_expected(request.user, round_, facility, expected, reason=form.cleaned_data["reason"])
-    except services.CollectionError as error:
-        messages.error(request, error.message)
-    else:
-        text = _("%(code)s is expected.") if expected else _("%(code)s is no longer expected.")
-        messages.success(request, text % {"code": facility.code})
+    text = _("%(code)s is expected.") if expected else _("%(code)s is no longer expected.")
+    run_service(
+        request,
+        lambda: services.set_expected(request.user, round_, facility, expected, reason=form.cleaned_data["reason"]),
+        lambda _result: text % {"code": facility.code},
+    )
     return redirect("collection:expected_list", pk=round_.pk)

@@ -27,7 +27,7 @@ from rasd.accounts.scoping import ScopeKind, get_scoped_or_404
 from rasd.collection import collect_settings, selectors, services
 from rasd.collection.forms import AssignForm, ListFilterForm, RevokeForm, TokenForm, UnassignForm
 from rasd.collection.models import DeviceToken, Round, RoundState
-from rasd.collection.views import PAGE_SIZE, round_for
+from rasd.collection.views import PAGE_SIZE, round_for, run_service
 from rasd.registry.models import Facility
 
 
@@ -113,15 +113,13 @@ def assignment_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, _form_errors(form))
         return _back_to_assignments(request, round_)
     facility, collector = form.cleaned_data["code"], form.cleaned_data["collector"]
-    try:
-        services.assign(request.user, round_, facility, collector)
-    except services.CollectionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("%(code)s assigned to %(collector)s.") % {"code": facility.code, "collector": collector.full_name},
-        )
+    run_service(
+        request,
+        lambda: services.assign(request.user, round_, facility, collector),
+        lambda _result: (
+            _("%(code)s assigned to %(collector)s.") % {"code": facility.code, "collector": collector.full_name}
+        ),
+    )
     return _back_to_assignments(request, round_)
 
 
@@ -134,15 +132,13 @@ def assignment_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, _form_errors(form))
         return _back_to_assignments(request, round_)
     facility, collector = form.cleaned_data["code"], form.cleaned_data["collector"]
-    try:
-        services.unassign(request.user, round_, facility, collector, reason=form.cleaned_data["reason"])
-    except services.CollectionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("%(code)s taken off %(collector)s's list.") % {"code": facility.code, "collector": collector.full_name},
-        )
+    run_service(
+        request,
+        lambda: services.unassign(request.user, round_, facility, collector, reason=form.cleaned_data["reason"]),
+        lambda _result: (
+            _("%(code)s taken off %(collector)s's list.") % {"code": facility.code, "collector": collector.full_name}
+        ),
+    )
     return _back_to_assignments(request, round_)
 
 
@@ -150,15 +146,11 @@ def assignment_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def assign_by_sector(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     round_ = round_for(request, pk)
-    try:
-        added = services.assign_by_scope(request.user, round_)
-    except services.CollectionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            ngettext("%(count)s assignment added.", "%(count)s assignments added.", added) % {"count": added},
-        )
+    run_service(
+        request,
+        lambda: services.assign_by_scope(request.user, round_),
+        lambda added: ngettext("%(count)s assignment added.", "%(count)s assignments added.", added) % {"count": added},
+    )
     return redirect("collection:assignment_list", pk=round_.pk)
 
 

@@ -20,13 +20,10 @@ from rasd.registry.widgets import LinkedSelect
 FILTER_FIELDS = ("q", "directorate", "sector", "governorate", "district", "facility_type", "status")
 
 
-class FacilityFilterForm(StyledForm):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=200,
-        widget=forms.SearchInput(attrs={"autocomplete": "off", "dir": "auto", "placeholder": _("Name or code")}),
-    )
+class PlacementFilterForm(StyledForm):
+    """Directorate and sector filters limited to the user's scope, for every list of things placed in the health
+    administration (facilities, submissions). Subclasses set `field_order`."""
+
     directorate = forms.ModelChoiceField(
         label=_("Directorate"), queryset=Directorate.objects.none(), required=False, empty_label=_("All")
     )
@@ -36,6 +33,23 @@ class FacilityFilterForm(StyledForm):
         required=False,
         empty_label=_("All"),
         widget=LinkedSelect("directorate", lambda sector: sector.directorate_id),
+    )
+
+    def __init__(self, data: QueryDict | None, *, user: User, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["directorate"].queryset = scoped(user, Directorate.objects.all())
+        fields["sector"].queryset = scoped(user, Sector.objects.all())
+
+
+class FacilityFilterForm(PlacementFilterForm):
+    field_order = list(FILTER_FIELDS)
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(attrs={"autocomplete": "off", "dir": "auto", "placeholder": _("Name or code")}),
     )
     governorate = forms.ModelChoiceField(
         label=_("Governorate"),
@@ -58,10 +72,8 @@ class FacilityFilterForm(StyledForm):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *OperationalStatus.choices])
 
     def __init__(self, data: QueryDict | None, *, user: User, **kwargs: Any) -> None:
-        super().__init__(data, **kwargs)
+        super().__init__(data, user=user, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields["directorate"].queryset = scoped(user, Directorate.objects.all())
-        fields["sector"].queryset = scoped(user, Sector.objects.all())
         areas = AdminArea.objects.filter(boundary_set=current_boundary_set()).defer("geometry").order_by("name_ar")
         fields["governorate"].queryset = areas.filter(level=AdminLevel.GOVERNORATE)
         fields["district"].queryset = (

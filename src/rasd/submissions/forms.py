@@ -11,9 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rasd.accounts.models import User
 from rasd.accounts.scoping import scoped
 from rasd.collection.models import Round
-from rasd.lib.forms import StyledForm
-from rasd.registry.models import Directorate, Sector
-from rasd.registry.widgets import LinkedSelect
+from rasd.registry.facility_filters import PlacementFilterForm
 from rasd.submissions.models import QuarantineReason, Source, SubmissionState
 from rasd.submissions.selectors import SubmissionFilters, submitters
 
@@ -36,7 +34,9 @@ class _UserChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.full_name or obj.username} ({obj.username})"
 
 
-class SubmissionFilterForm(StyledForm):
+class SubmissionFilterForm(PlacementFilterForm):
+    field_order = ["round", *FILTER_FIELDS]
+
     round = forms.ModelChoiceField(
         label=_("Round"), queryset=Round.objects.none(), to_field_name="code", required=False, empty_label=None
     )
@@ -47,16 +47,6 @@ class SubmissionFilterForm(StyledForm):
         widget=forms.SearchInput(
             attrs={"autocomplete": "off", "dir": "auto", "placeholder": _("Facility name or code, instance ID")}
         ),
-    )
-    directorate = forms.ModelChoiceField(
-        label=_("Directorate"), queryset=Directorate.objects.none(), required=False, empty_label=_("All")
-    )
-    sector = forms.ModelChoiceField(
-        label=_("Sector"),
-        queryset=Sector.objects.none(),
-        required=False,
-        empty_label=_("All"),
-        widget=LinkedSelect("directorate", lambda sector: sector.directorate_id),
     )
     collector = _UserChoice(label=_("Submitted by"), queryset=User.objects.none(), required=False, empty_label=_("All"))
     received_from = forms.DateField(
@@ -73,15 +63,13 @@ class SubmissionFilterForm(StyledForm):
     sort = forms.ChoiceField(
         label=_("Order"),
         required=False,
-        choices=[("-received", _("Last received first")), ("received", _("Last received last"))],
+        choices=[("-received", _("Newest first")), ("received", _("Oldest first"))],
     )
 
     def __init__(self, data: QueryDict | None, *, user: User, round: Round | None, **kwargs: Any) -> None:
-        super().__init__(data, **kwargs)
+        super().__init__(data, user=user, **kwargs)
         fields: dict[str, Any] = self.fields
         fields["round"].queryset = scoped(user, Round.objects.all())
-        fields["directorate"].queryset = scoped(user, Directorate.objects.all())
-        fields["sector"].queryset = scoped(user, Sector.objects.all())
         fields["collector"].queryset = submitters(user, round) if round is not None else User.objects.none()
 
     def filters(self) -> SubmissionFilters:
