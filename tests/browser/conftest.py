@@ -1,22 +1,22 @@
 """Browser tests run against a real rasd server in its own process, set up the way `make demo` does:
 fresh data directory, migrations, `rasd load_demo` with a demo facility list of 300 and 20 submissions, an
-administrator. On the
-PostgreSQL run the server gets a fresh database of its own on the same server, dropped afterwards."""
+administrator. On the PostgreSQL run the server gets a fresh database of its own on the same server, dropped
+afterwards (the same helpers as the end-to-end tests, tests/e2e/live.py)."""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.live import free_port, fresh_database, rasd
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -30,34 +30,11 @@ class LiveRasd:
     admin_password: str
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _rasd(*args: str, env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "rasd", *args], env=env, check=True, capture_output=True, timeout=300)
-
-
 @pytest.fixture(scope="session")
 def server_database_url() -> Iterator[str | None]:
     """None on SQLite (the server uses the file in its data directory); a fresh PostgreSQL database otherwise."""
-    base_url = os.environ.get("RASD_DATABASE_URL", "")
-    if not base_url.startswith("postgres"):
-        yield None
-        return
-    import psycopg
-
-    name = f"rasd_browser_{uuid.uuid4().hex[:8]}"
-    admin_url = base_url.replace("postgresql://", "postgres://", 1)
-    with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -67,12 +44,12 @@ def live_rasd(tmp_path_factory: pytest.TempPathFactory, server_database_url: str
     env.update(RASD_DATA_DIR=str(data_dir), RASD_DEBUG="1", RASD_LOG_LEVEL="WARNING")
     if server_database_url:
         env["RASD_DATABASE_URL"] = server_database_url
-    _rasd("migrate", "--noinput", env=env)
+    rasd("migrate", "--noinput", env=env)
     # What `make demo` loads, smaller: 300 facilities, an open round, collectors with tokens, 20 submissions.
-    _rasd("load_demo", "--facilities", "300", "--seed", "7", "--submissions", "20", env=env)
+    rasd("load_demo", "--facilities", "300", "--seed", "7", "--submissions", "20", env=env)
     password_file = data_dir / "admin-password"
     password_file.write_text(ADMIN_PASSWORD)
-    _rasd(
+    rasd(
         "create_admin",
         "browser-admin",
         "--full-name",
@@ -81,7 +58,7 @@ def live_rasd(tmp_path_factory: pytest.TempPathFactory, server_database_url: str
         str(password_file),
         env=env,
     )
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "rasd", "runserver", "--noreload", f"127.0.0.1:{port}"],
         env=env,

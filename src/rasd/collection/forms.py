@@ -131,6 +131,14 @@ class ExpectScopeForm(StyledForm):
         fields["sectors"].queryset = scoped(actor, Sector.objects.select_related("directorate"))
 
 
+def facility_in_scope(actor: User, code: str) -> Facility:
+    """The facility a typed code names, if the actor may see it (codes are matched without regard to case)."""
+    facility = scoped(actor, Facility.objects.filter(code__iexact=code.strip())).first()
+    if facility is None:
+        raise forms.ValidationError(_("No facility with this code in your scope."))
+    return facility
+
+
 class ExpectedChangeForm(StyledForm):
     """Add or remove one facility, named by its code (read through the scoping function)."""
 
@@ -145,11 +153,7 @@ class ExpectedChangeForm(StyledForm):
         self.actor = actor
 
     def clean_code(self) -> Facility:
-        code = self.cleaned_data["code"].strip()
-        facility = scoped(self.actor, Facility.objects.filter(code__iexact=code)).first()
-        if facility is None:
-            raise forms.ValidationError(_("No facility with this code in your scope."))
-        return facility
+        return facility_in_scope(self.actor, self.cleaned_data["code"])
 
 
 class AssignForm(StyledForm):
@@ -163,11 +167,7 @@ class AssignForm(StyledForm):
         collector.queryset = collectors_in_scope(actor).order_by("full_name", "username")
 
     def clean_code(self) -> Facility:
-        code = self.cleaned_data["code"].strip()
-        facility = scoped(self.actor, Facility.objects.filter(code__iexact=code)).first()
-        if facility is None:
-            raise forms.ValidationError(_("No facility with this code in your scope."))
-        return facility
+        return facility_in_scope(self.actor, self.cleaned_data["code"])
 
 
 class UnassignForm(AssignForm):
