@@ -290,6 +290,9 @@ ROUTES += [
     Route("collection:assign_by_sector", "object", model=Round, methods=("POST",)),
     Route("collection:collector_list", "object", model=Round),
     Route("collection:collector_cards", "object", model=Round),
+    Route("collection:round_progress", "object", model=Round),
+    Route("collection:round_progress_csv", "object", model=Round),
+    Route("collection:round_progress_points", "object", model=Round),
     Route(
         "collection:token_issue",
         "object",

@@ -1,5 +1,5 @@
-"""Collection pages in Arabic, right to left, on the demo: the round, a collector's device with its ODK Collect
-QR code, and a submission with its answers."""
+"""Collection pages in Arabic, right to left, on the demo: the round and its progress map, a collector's device
+with its ODK Collect QR code, and a submission with its answers."""
 
 from __future__ import annotations
 
@@ -25,6 +25,13 @@ def test_a_manager_finds_the_round_a_collectors_qr_code_and_a_submission(
     page.locator("table a[href^='/rounds/']").first.click()
     page.wait_for_url(f"{live_rasd.url}/rounds/*/")
     page.screenshot(path=str(artifacts / "round-ar.png"), full_page=True)
+
+    page.locator("a[href$='/progress/']").first.click()
+    page.wait_for_url(f"{live_rasd.url}/rounds/*/progress/")
+    page.wait_for_selector("#progress-map[data-points]")  # set once the facilities are drawn on the map
+    assert int(page.locator("#progress-map").get_attribute("data-points") or 0) > 0
+    assert int(page.locator("[data-total='received']").inner_text()) > 0
+    page.screenshot(path=str(artifacts / "round-progress-ar.png"), full_page=True)
 
     page.locator("a[href$='/collectors/']").first.click()
     page.wait_for_url(f"{live_rasd.url}/rounds/*/collectors/")

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from rasd.collection import views, views_collectors
+from rasd.collection import views, views_collectors, views_progress
 
 app_name = "collection"
 
@@ -13,6 +13,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/facilities/", views.expected_list, name="expected_list"),
     path("<int:pk>/facilities/add/", views.expected_add_scope, name="expected_add_scope"),
     path("<int:pk>/facilities/change/", views.expected_change, name="expected_change"),
+    path("<int:pk>/progress/", views_progress.round_progress, name="round_progress"),
+    path("<int:pk>/progress/progress.csv", views_progress.round_progress_csv, name="round_progress_csv"),
+    path("<int:pk>/progress/points.geojson", views_progress.round_progress_points, name="round_progress_points"),
     path("<int:pk>/assignments/", views_collectors.assignment_list, name="assignment_list"),
     path("<int:pk>/assignments/add/", views_collectors.assignment_add, name="assignment_add"),
     path("<int:pk>/assignments/remove/", views_collectors.assignment_remove, name="assignment_remove"),

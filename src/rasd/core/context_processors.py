@@ -26,10 +26,18 @@ NAVIGATION = [
 def rasd(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     navigation = []
+    # What the user may do, for templates: {% if "view_submissions" in user_perms %}.
+    user_perms: frozenset[str] = frozenset()
     if user is not None and user.is_authenticated:
+        user_perms = frozenset(perm.value for perm in Perm if user.can(perm))
         navigation = [
             {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
             for name, label, perm in NAVIGATION
-            if user.can(perm)
+            if perm in user_perms
         ]
-    return {"rasd_version": settings.VERSION, "navigation": navigation, "languages": settings.LANGUAGES}
+    return {
+        "rasd_version": settings.VERSION,
+        "navigation": navigation,
+        "languages": settings.LANGUAGES,
+        "user_perms": user_perms,
+    }
