@@ -105,7 +105,6 @@ def round_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "round": round_,
         "counts": selectors.round_counts(request.user, round_),
         "can_manage": request.user.can(Perm.MANAGE_ROUNDS),
-        "can_manage_collectors": request.user.can(Perm.MANAGE_COLLECTORS),
         "can_view_submissions": request.user.can(Perm.VIEW_SUBMISSIONS),
         "next_states": round_choices(round_),
         "state_form": StateForm(),
@@ -163,7 +162,6 @@ def expected_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "page": page,
         "filters": filters,
         "can_manage": can_manage,
-        "can_manage_collectors": request.user.can(Perm.MANAGE_COLLECTORS),
         "scope_form": ExpectScopeForm(actor=request.user) if can_manage else None,
         "change_form": ExpectedChangeForm(actor=request.user, initial={"expected": "1"}) if can_manage else None,
     }

@@ -27,7 +27,6 @@ def round_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "round": round_,
         "progress": progress.round_progress(request.user, round_),
         "basemap": basemap(),
-        "can_manage_collectors": request.user.can(Perm.MANAGE_COLLECTORS),
     }
     return render(request, "collection/round_progress.html", context)
 
