@@ -12,4 +12,7 @@ urlpatterns = [
     path("rounds/", include("rasd.collection.urls")),
     path("submissions/", include("rasd.submissions.urls")),
     path("openrosa/", include("rasd.openrosa.urls")),
+    path("entry/", include("rasd.webentry.urls")),
+    path("paper/", include("rasd.paperentry.urls")),
+    path("imports/", include("rasd.imports.urls")),
 ]

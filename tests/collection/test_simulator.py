@@ -12,8 +12,9 @@ from lxml import etree
 
 from rasd.questionnaires.xpath import Evaluator, FormModel, csv_instance
 from rasd.registry.models import Facility
+from rasd.submissions.instances import serialise
 from rasd.submissions.simulator import SimulatedInstance, edit_instance, facility_info, filler_for, generate
-from rasd.submissions.simulator.filling import FacilityInfo, serialise
+from rasd.submissions.simulator.filling import FacilityInfo
 from tests.collection_fixtures import CollectionWorld
 
 TODAY = datetime.date(2026, 6, 30)

@@ -33,7 +33,8 @@ class Perm(models.TextChoices):
     MANAGE_ROUNDS = "manage_rounds", _("Create collection rounds, choose their questionnaires and move their state")
     MANAGE_COLLECTORS = "manage_collectors", _("Assign facilities to collectors and issue device tokens in their scope")
     VIEW_SUBMISSIONS = "view_submissions", _("Read the submissions in their scope")
-    SUBMIT_DATA = "submit_data", _("Send submissions (ODK Collect, browser entry)")
+    SUBMIT_DATA = "submit_data", _("Send submissions (ODK Collect, browser entry, paper double entry)")
+    IMPORT_DATA = "import_data", _("Import submissions from KoboToolbox and ODK Central exports in their scope")
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -52,6 +53,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_COLLECTORS,
             Perm.VIEW_SUBMISSIONS,
             Perm.SUBMIT_DATA,
+            Perm.IMPORT_DATA,
         }
     ),
     Role.DIRECTORATE_MANAGER: frozenset(
@@ -66,6 +68,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_COLLECTORS,
             Perm.VIEW_SUBMISSIONS,
             Perm.SUBMIT_DATA,
+            Perm.IMPORT_DATA,
         }
     ),
     Role.SECTOR_SUPERVISOR: frozenset(

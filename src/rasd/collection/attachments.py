@@ -44,6 +44,41 @@ FACILITY_COLUMNS = (
 SECTOR_COLUMNS = ("name", "label", "label_ar", "label_ckb", "label_en", "directorate")
 
 
+def facility_row(facility: Facility) -> dict[str, str]:
+    """One facility's row of `facilities.csv`, as the form's calculations read it (the same columns and values
+    as `facilities_csv`)."""
+    values = (
+        facility.code,
+        facility.name_ar,
+        facility.name_ar,
+        facility.name_ckb,
+        facility.name_en,
+        facility.directorate.code,
+        facility.sector.code if facility.sector else "",
+        facility.facility_type.code,
+        facility.facility_type.level_of_care,
+        facility.status,
+    )
+    return dict(zip(FACILITY_COLUMNS, (value or "" for value in values), strict=True))
+
+
+def sector_rows(facility: Facility, sectors: Iterable[Sector] | None = None) -> list[dict[str, str]]:
+    """The rows of `sectors.csv` for a facility's directorate (all its sectors unless `sectors` is given)."""
+    if sectors is None:
+        sectors = Sector.objects.filter(directorate_id=facility.directorate_id).order_by("code")
+    code = facility.directorate.code
+    return [
+        dict(
+            zip(
+                SECTOR_COLUMNS,
+                (sector.code, sector.name_ar, sector.name_ar, sector.name_ckb or "", sector.name_en or "", code),
+                strict=True,
+            )
+        )
+        for sector in sectors
+    ]
+
+
 def collecting_rounds(version: QuestionnaireVersion) -> QuerySet[Round]:
     """The rounds that accept `version` now (normally one: a version is accepted by one collecting round)."""
     return Round.objects.filter(state=RoundState.COLLECTING, versions=version)

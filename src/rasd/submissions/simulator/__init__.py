@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from rasd.collection.attachments import FACILITY_COLUMNS, SECTOR_COLUMNS
+from rasd.collection.attachments import facility_row, sector_rows
 from rasd.collection.models import Assignment, ExpectedFacility, Round
 from rasd.questionnaires.models import QuestionnaireField, QuestionnaireVersion
-from rasd.questionnaires.xpath import FormModel
 from rasd.registry.models import Facility, Sector
+from rasd.submissions.instances import form_model, serialise
 from rasd.submissions.simulator.editing import edit_instance
-from rasd.submissions.simulator.filling import CannotFill, FacilityInfo, Filler, serialise
+from rasd.submissions.simulator.filling import CannotFill, FacilityInfo, Filler
 
 if TYPE_CHECKING:
     from rasd.accounts.models import User
@@ -52,7 +52,7 @@ def filler_for(version: QuestionnaireVersion) -> Filler:
             roles = dict(
                 QuestionnaireField.objects.filter(version=version).exclude(role="").values_list("path", "role")
             )
-            filler = Filler(FormModel.from_xform(version.xform), roles)
+            filler = Filler(form_model(version), roles)
             _fillers[key] = filler
         return filler
 
@@ -66,36 +66,6 @@ def newest_version(round_: Round) -> QuestionnaireVersion:
 
 def facility_info(facility: Facility, sectors: list[Sector]) -> FacilityInfo:
     """The facility as the form sees it: its own row of facilities.csv and the sectors of its directorate."""
-    values = (
-        facility.code,
-        facility.name_ar,
-        facility.name_ar,
-        facility.name_ckb,
-        facility.name_en,
-        facility.directorate.code,
-        facility.sector.code if facility.sector else "",
-        facility.facility_type.code,
-        facility.facility_type.level_of_care,
-        facility.status,
-    )
-    row = dict(zip(FACILITY_COLUMNS, values, strict=True))
-    sector_rows = tuple(
-        dict(
-            zip(
-                SECTOR_COLUMNS,
-                (
-                    sector.code,
-                    sector.name_ar,
-                    sector.name_ar,
-                    sector.name_ckb,
-                    sector.name_en,
-                    facility.directorate.code,
-                ),
-                strict=True,
-            )
-        )
-        for sector in sectors
-    )
     return FacilityInfo(
         code=facility.code,
         directorate=facility.directorate.code,
@@ -104,8 +74,8 @@ def facility_info(facility: Facility, sectors: list[Sector]) -> FacilityInfo:
         level_of_care=facility.facility_type.level_of_care,
         latitude=facility.latitude,
         longitude=facility.longitude,
-        facility_row=row,
-        sector_rows=sector_rows,
+        facility_row=facility_row(facility),
+        sector_rows=tuple(sector_rows(facility, sectors)),
     )
 
 

@@ -21,7 +21,6 @@ from rasd.submissions.simulator import profiles as p
 
 IRAQ = (29.1, 37.3, 38.9, 48.5)  # lat min, lat max, lon min, lon max: inside the form's own GPS constraint
 BAGHDAD = (33.31, 44.37)
-NAMESPACES = {"jr": "http://openrosa.org/javarosa", "orx": "http://openrosa.org/xforms"}
 ATTEMPTS = 12
 
 
@@ -298,12 +297,3 @@ class _State:
         latitude = min(max(latitude + rng.gauss(0, 0.0004), IRAQ[0]), IRAQ[1])
         longitude = min(max(longitude + rng.gauss(0, 0.0004), IRAQ[2]), IRAQ[3])
         return f"{latitude:.6f} {longitude:.6f} {rng.uniform(20, 900):.1f} {rng.uniform(3, 14):.1f}"
-
-
-def serialise(root: etree._Element) -> bytes:
-    """The instance as ODK Collect sends it: UTF-8, no namespace on the elements, jr/orx declared on the root."""
-    out = etree.Element(root.tag, nsmap=NAMESPACES)
-    for key, value in root.attrib.items():
-        out.set(key, value)
-    out[:] = list(root)
-    return etree.tostring(out, xml_declaration=True, encoding="UTF-8")
