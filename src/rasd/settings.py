@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rasd.webentry",
     "rasd.paperentry",
     "rasd.imports",
+    "rasd.quality",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -172,6 +173,10 @@ FACILITY_CODE_PATTERN = env_str("RASD_FACILITY_CODE_PATTERN", r"^[A-Za-z0-9][A-Z
 REGISTRY_DISTRICT_TOLERANCE_KM = env_float("RASD_REGISTRY_DISTRICT_TOLERANCE_KM", 2.0)
 if REGISTRY_DISTRICT_TOLERANCE_KM < 0:
     raise ImproperlyConfigured("RASD_REGISTRY_DISTRICT_TOLERANCE_KM cannot be negative")
+# A submission's GPS reading farther than this from the facility's registered point opens an issue.
+QUALITY_GPS_FAR_KM = env_float("RASD_QUALITY_GPS_FAR_KM", 5.0)
+if QUALITY_GPS_FAR_KM <= 0:
+    raise ImproperlyConfigured("RASD_QUALITY_GPS_FAR_KM must be a positive number of kilometres")
 
 # The facility map draws the boundaries shipped with rasd and needs no internet. A tile server (e.g. one on the
 # ministry's intranet) adds a basemap: a Leaflet URL template such as https://tiles.example.org/{z}/{x}/{y}.png.

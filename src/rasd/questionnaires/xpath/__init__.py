@@ -184,20 +184,28 @@ class Evaluator:
 
     def validate(self) -> list[Problem]:
         """Every rule the instance breaks: answers in non-relevant places, missing required answers, failing
-        constraints and choices outside the (filtered) list."""
+        constraints and choices outside the (filtered) list. One walk from the root: each group's relevance is
+        evaluated once and inherited by what it holds (as ODK does), and paths are built on the way down."""
         problems: list[Problem] = []
-        for node in self.root.iter():
-            if not isinstance(node.tag, str) or len(node):
-                continue
-            path = path_of(node)
-            if path not in self.model.binds:
-                continue
-            bind = self.model.binds[path]
-            if bind.calculate or bind.preload:
-                continue
-            if not self.is_relevant(node):
-                if node.text:
-                    problems.append(Problem(path, "not_relevant", bind.relevant))
-                continue
-            problems.extend(self.check(node, path))
+        self._validate_children(self.root, path_of(self.root), True, problems)
         return problems
+
+    def _validate_children(self, parent: etree._Element, parent_path: str, relevant: bool, out: list[Problem]) -> None:
+        binds = self.model.binds
+        for node in parent:
+            if not isinstance(node.tag, str):
+                continue
+            path = f"{parent_path}/{node.tag}"
+            bind = binds.get(path)
+            node_relevant = relevant and not (
+                bind is not None and bind.relevant and not self.boolean(bind.relevant, node, path)
+            )
+            if len(node):
+                self._validate_children(node, path, node_relevant, out)
+            elif bind is None or bind.calculate or bind.preload:
+                continue
+            elif not node_relevant:
+                if node.text:
+                    out.append(Problem(path, "not_relevant", bind.relevant))
+            else:
+                out.extend(self.check(node, path))
