@@ -193,9 +193,10 @@ class Evaluator:
     def _validate_children(self, parent: etree._Element, parent_path: str, relevant: bool, out: list[Problem]) -> None:
         binds = self.model.binds
         for node in parent:
-            if not isinstance(node.tag, str):
+            tag: object = node.tag
+            if not isinstance(tag, str):  # comments and processing instructions
                 continue
-            path = f"{parent_path}/{node.tag}"
+            path = f"{parent_path}/{tag}"
             bind = binds.get(path)
             node_relevant = relevant and not (
                 bind is not None and bind.relevant and not self.boolean(bind.relevant, node, path)
