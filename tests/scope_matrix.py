@@ -320,6 +320,140 @@ ROUTES += [
 ]
 
 
+# --- Imports (rasd.imports): a round's import page names a (national) round; an import job is placed where its
+# uploader works, so each job route is exercised with a job placed at the directorate of each target facility (the
+# facility oracle then says who may see it; the list on the round page is checked by tests/imports/test_pages.py). ---
+def _import_job_at(target: Any) -> dict[str, Any]:
+    import datetime
+
+    from rasd.imports.models import ImportJob
+
+    day = datetime.date(2030, 1, 1)
+    round_, _created = Round.objects.get_or_create(
+        code="matrix-imports", defaults={"name": "matrix", "period_start": day, "period_end": day, "deadline": day}
+    )
+    job, _created = ImportJob.objects.get_or_create(
+        round=round_,
+        file_name=f"marker-import-{target.code}.xlsx",
+        defaults={
+            "file": "submission-imports/matrix.xlsx",
+            "sha256": "0" * 64,
+            "created_by": User.objects.order_by("pk").first(),
+            "directorate_id": target.directorate_id,
+            "authority_id": target.directorate.authority_id,
+        },
+    )
+    return {"pk": job.pk}
+
+
+ROUTES += [
+    Route("imports:round_imports", "object", model=Round),
+    Route("imports:job_detail", "object", model=Facility, url_kwargs=_import_job_at),
+    Route("imports:job_status", "object", model=Facility, url_kwargs=_import_job_at),
+    Route("imports:job_apply", "object", model=Facility, methods=("POST",), url_kwargs=_import_job_at),
+]
+# --- end of imports ---
+
+# --- Paper double entry (rasd.paperentry): the list and the identify page are pages. A paper form, its entry page,
+# scans and conflict screen are reached through a test facility: a paper form made for that facility is placed like
+# it, so the facility oracle says who may see it. One form per facility waits for its first entry (and has a scan),
+# another (in a second round) has two differing entries by the administrator and the federal national manager, so
+# others in scope may open its conflict screen. The agreement page names a round (national). ---
+_PAPER_XFORM = (
+    '<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml"><h:head><h:title>m</h:title>'
+    '<model><instance><data id="paper-entry-matrix" version="1"><q/><meta><instanceID/></meta></data></instance>'
+    '<bind nodeset="/data/q" type="string"/></model></h:head><h:body><input ref="/data/q"/></h:body></h:html>'
+)
+
+
+def _paper_form_of(target: Any, conflicts: bool = False) -> Any:
+    import datetime
+
+    from rasd.paperentry.models import PaperEntry, PaperForm, PaperFormState, PaperScan
+    from rasd.questionnaires.models import QuestionnaireField
+    from rasd.submissions.ingest import store_content
+
+    questionnaire, _created = Questionnaire.objects.get_or_create(form_id="paper-entry-matrix", title="marker-paper")
+    version, created = QuestionnaireVersion.objects.get_or_create(
+        questionnaire=questionnaire, version="1", defaults={"xlsform": b"", "xform": _PAPER_XFORM, "md5": "m"}
+    )
+    if created:
+        QuestionnaireField.objects.create(
+            version=version, position=0, path="/data/q", name="q", kind="question", type="text", labels={"ar": "س"}
+        )
+    day = datetime.date(2026, 1, 1)
+    code = "paper-matrix-conflicts" if conflicts else "paper-matrix"
+    round_, created = Round.objects.get_or_create(
+        code=code,
+        defaults={"name": code, "period_start": day, "period_end": day, "deadline": day, "state": "collecting"},
+    )
+    if created:
+        round_.versions.add(version)
+    admin = User.objects.get(username="admin")
+    paper_form, created = PaperForm.objects.get_or_create(
+        round=round_,
+        facility=target,
+        version=version,
+        defaults={"directorate_id": target.directorate_id, "sector_id": target.sector_id, "created_by": admin},
+    )
+    if created and conflicts:
+        second = User.objects.get(username="national-fed")
+        PaperEntry.objects.create(paper_form=paper_form, number=1, clerk=admin, answers={"/data/q": "a"})
+        PaperEntry.objects.create(paper_form=paper_form, number=2, clerk=second, answers={"/data/q": "b"})
+        PaperForm.objects.filter(pk=paper_form.pk).update(state=PaperFormState.CONFLICTS)
+    elif created:
+        digest, name = store_content(b"\x89PNG\r\n\x1a\nmatrix")
+        PaperScan.objects.create(
+            paper_form=paper_form,
+            name="scan.png",
+            content_type="image/png",
+            size=16,
+            sha256=digest,
+            file=name,
+            uploaded_by=admin,
+        )
+    return paper_form
+
+
+def _paper_scan_of(target: Any) -> dict[str, Any]:
+    paper_form = _paper_form_of(target)
+    return {"pk": paper_form.pk, "scan": paper_form.scans.values_list("pk", flat=True).first()}
+
+
+_PAPER_ATTEMPT = {"c0": "typed", "v0": "HIJACKED", "confirm": "on", "q0": "HIJACKED"}
+ROUTES += [
+    Route("paperentry:paper_list", "page"),
+    Route("paperentry:paper_identify", "page"),
+    Route("paperentry:paper_detail", "object", model=Facility, url_kwargs=lambda t: {"pk": _paper_form_of(t).pk}),
+    Route(
+        "paperentry:paper_entry",
+        "object",
+        model=Facility,
+        methods=("GET", "POST"),
+        post_data=lambda target: _PAPER_ATTEMPT,
+        url_kwargs=lambda t: {"pk": _paper_form_of(t).pk},
+    ),
+    Route(
+        "paperentry:scan_upload",
+        "object",
+        model=Facility,
+        methods=("POST",),
+        url_kwargs=lambda t: {"pk": _paper_form_of(t).pk},
+    ),
+    Route("paperentry:scan_file", "object", model=Facility, url_kwargs=_paper_scan_of),
+    Route(
+        "paperentry:paper_resolve",
+        "object",
+        model=Facility,
+        methods=("GET", "POST"),
+        post_data=lambda target: _PAPER_ATTEMPT,
+        url_kwargs=lambda t: {"pk": _paper_form_of(t, conflicts=True).pk},
+    ),
+    Route("paperentry:round_agreement", "object", model=Round),
+]
+# --- end of paper double entry ---
+
+
 # --- Submissions (rasd.submissions): a round's list and its download are pages (the round comes as ?round=, the
 # current one without it); a record, the raw XML of a version and an attachment are objects of `Submission`, placed
 # by the record's directorate/sector fields (a quarantined record without a facility has a directorate only). ---

@@ -577,3 +577,10 @@ def _store_file(digest: str, content: bytes) -> str:
         temporary.unlink(missing_ok=True)
         raise
     return name
+
+
+def store_content(content: bytes) -> tuple[str, str]:
+    """Store bytes by their SHA-256 exactly as attachments are stored, for files kept before they are sent (paper
+    entry's scanned pages): the same bytes sent later as an attachment share the one file. Returns (sha256, name)."""
+    digest = hashlib.sha256(content).hexdigest()
+    return digest, _store_file(digest, content)
