@@ -38,7 +38,7 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-frontend/dist/.built: frontend/node_modules/.installed frontend/build.mjs
+frontend/dist/.built: frontend/node_modules/.installed frontend/build.mjs $(wildcard frontend/webforms/*)
 	node frontend/build.mjs
 	touch $@
 
@@ -61,8 +61,9 @@ setup: $(BIN)/.installed frontend compilemessages
 
 demo: setup
 	$(RASD) load_demo --submissions 300
-	@echo "Serving rasd on http://127.0.0.1:$(RASD_PORT)  (Ctrl-C stops it)"
-	$(RASD) runserver 127.0.0.1:$(RASD_PORT)
+	@echo "Serving rasd on http://127.0.0.1:$(RASD_PORT) with a background worker for imports (Ctrl-C stops both)"
+	$(RASD) db_worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	  $(RASD) runserver 127.0.0.1:$(RASD_PORT)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests bench

@@ -1,5 +1,6 @@
-// Copies the front-end packages rasd serves itself into dist/vendor/ (collected by Django's staticfiles).
-// No bundler is needed yet: the pages use Bootstrap's prebuilt CSS/JS, htmx, Leaflet and a webfont.
+// Copies the front-end packages rasd serves itself into dist/vendor/ (collected by Django's staticfiles), and
+// bundles browser entry (ODK Web Forms with Vue and rasd's glue in webforms/) with Vite into dist/webforms/.
+// The other pages need no bundler: they use Bootstrap's prebuilt CSS/JS, htmx, Leaflet and a webfont.
 // Run through `make setup`; the output is not committed.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -56,3 +57,10 @@ for (const subset of subsets) {
 }
 writeFileSync(join(out, "fonts/noto-sans-arabic/noto-sans-arabic.css"), css);
 console.log(`front-end assets written to ${out}`);
+
+// Browser entry: one JavaScript file (webforms.js) plus the right-to-left overrides (rtl.css), fixed names.
+const { build } = await import("vite");
+const webforms = join(here, "webforms");
+await build({ configFile: join(webforms, "vite.config.mjs") });
+cpSync(join(webforms, "rtl.css"), join(here, "dist", "webforms", "rtl.css"));
+console.log(`browser entry written to ${join(here, "dist", "webforms")}`);

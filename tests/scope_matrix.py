@@ -354,6 +354,83 @@ ROUTES += [
 ]
 # --- end of imports ---
 
+# --- Browser entry (rasd.webentry): the start page lists the facilities a user reports on. Filling names a facility
+# (by code) with a version that a collecting round accepts and that round expects the facility, so everybody who
+# sees the facility and may submit opens it (a collector only their assignments: 404 otherwise). Editing names a
+# record (`Submission`); its form is made a small real XForm first (the matrix records have none). The version
+# routes (attachments, sending, preview) list no object of their own; tests/webentry checks what they serve. ---
+_ENTRY_XFORM = (
+    '<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml"><h:head><h:title>t</h:title>'
+    '<model><instance><data id="entry-matrix"><identification><facility/></identification></data></instance></model>'
+    "</h:head><h:body/></h:html>"
+)
+
+
+def _entry_fill(target: Any) -> dict[str, Any]:
+    import datetime
+
+    from rasd.collection.models import ExpectedFacility
+
+    questionnaire, _created = Questionnaire.objects.get_or_create(form_id="entry-matrix", title="entry matrix")
+    version, _created = QuestionnaireVersion.objects.get_or_create(
+        questionnaire=questionnaire, version="1", defaults={"xlsform": b"", "xform": _ENTRY_XFORM, "md5": ""}
+    )
+    day = datetime.date(2026, 1, 1)
+    round_, created = Round.objects.get_or_create(
+        code="entry-matrix",
+        defaults={
+            "name": "entry round",
+            "period_start": day,
+            "period_end": day,
+            "deadline": day,
+            "state": "collecting",
+        },
+    )
+    if created:
+        round_.versions.add(version)
+    ExpectedFacility.objects.get_or_create(round=round_, facility=target)
+    return {"pk": version.pk, "facility": target.code}
+
+
+def _entry_edit(target: Any) -> dict[str, Any]:
+    QuestionnaireVersion.objects.filter(pk=target.current_version.questionnaire_version_id, xform="").update(
+        xform=_ENTRY_XFORM
+    )
+    return {"pk": target.pk}
+
+
+ROUTES += [
+    Route("webentry:start", "page"),
+    Route("webentry:fill", "object", model=Facility, url_kwargs=_entry_fill),
+    Route("webentry:fill_form", "object", model=Facility, url_kwargs=_entry_fill),
+    Route(
+        "webentry:attachment",
+        "object",
+        model=QuestionnaireVersion,
+        url_kwargs=lambda target: {"pk": target.pk, "name": "facilities.csv"},
+    ),
+    Route("webentry:submit", "object", model=QuestionnaireVersion, methods=("POST",)),
+    Route("webentry:edit", "object", model=Submission),
+    Route("webentry:edit_form", "object", model=Submission, url_kwargs=_entry_edit),
+    Route("webentry:edit_instance", "object", model=Submission),
+    Route(
+        "webentry:edit_attachment",
+        "object",
+        model=Submission,
+        url_kwargs=lambda target: {"pk": target.pk, "name": "facilities.csv"},
+    ),
+    Route("webentry:edit_submit", "object", model=Submission, methods=("POST",)),
+    Route("webentry:preview", "object", model=QuestionnaireVersion),
+    Route("webentry:preview_form", "object", model=QuestionnaireVersion),
+    Route(
+        "webentry:preview_attachment",
+        "object",
+        model=QuestionnaireVersion,
+        url_kwargs=lambda target: {"pk": target.pk, "name": "facilities.csv"},
+    ),
+]
+# --- end of browser entry ---
+
 # --- Paper double entry (rasd.paperentry): the list and the identify page are pages. A paper form, its entry page,
 # scans and conflict screen are reached through a test facility: a paper form made for that facility is placed like
 # it, so the facility oracle says who may see it. One form per facility waits for its first entry (and has a scan),
@@ -452,6 +529,34 @@ ROUTES += [
     Route("paperentry:round_agreement", "object", model=Round),
 ]
 # --- end of paper double entry ---
+
+
+# --- Data quality (rasd.quality): accepting an issue names the issue; the matrix gives each record one issue, so the
+# issue is placed like its record. ---
+def _issue_of(target: Any) -> dict[str, Any]:
+    from rasd.quality.models import Issue
+
+    version = target.current_version
+    issue, _created = Issue.objects.get_or_create(
+        submission=target,
+        rule="xform.required",
+        field="/data/marker",
+        defaults={"severity": "high", "first_version": version, "last_version": version},
+    )
+    return {"pk": issue.pk}
+
+
+ROUTES += [
+    Route(
+        "quality:issue_accept",
+        "object",
+        model=Submission,
+        methods=("POST",),
+        post_data=lambda target: {"justification": "attempt from outside the scope"},
+        url_kwargs=_issue_of,
+    ),
+]
+# --- end of data quality ---
 
 
 # --- Submissions (rasd.submissions): a round's list and its download are pages (the round comes as ?round=, the

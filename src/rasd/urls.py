@@ -15,4 +15,5 @@ urlpatterns = [
     path("entry/", include("rasd.webentry.urls")),
     path("paper/", include("rasd.paperentry.urls")),
     path("imports/", include("rasd.imports.urls")),
+    path("quality/", include("rasd.quality.urls")),
 ]

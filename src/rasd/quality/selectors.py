@@ -91,3 +91,14 @@ def issue_rows(
         }
         for issue in issues.iterator(chunk_size=2000)
     ]
+
+
+def open_counts_for(user: User, submission_ids: list[int]) -> dict[int, int]:
+    """{submission id: open issues} for the records of one page of a list."""
+    rows = (
+        scoped(user, Issue.objects.filter(submission_id__in=submission_ids, status=IssueStatus.OPEN))
+        .order_by()
+        .values_list("submission_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
