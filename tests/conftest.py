@@ -6,19 +6,21 @@ Personas are created through the real account services, so every test also exerc
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from rasd.accounts.models import User
 from rasd.accounts.roles import Role
 from rasd.accounts.scoping import ScopeKind
 from rasd.accounts.services import AccountDetails, bootstrap_administrator, create_account
 from rasd.lib.request_context import acting_as
+from rasd.quality.rules import clear_caches
 from rasd.registry.facility_rules import FacilityDetails
 from rasd.registry.facility_services import FacilityWrite, write_facilities
 from rasd.registry.geography_services import load_boundaries
@@ -41,6 +43,21 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 def media_in_tmp(settings: Any, tmp_path: Any) -> None:
     """Uploads made by a test go to its own temporary directory, never to var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def fresh_quality_caches() -> None:
+    """The data-quality rules in force and the peer statistics are kept in the process for a while: never from one
+    test's rolled-back database into the next."""
+    clear_caches()
+
+
+@pytest.fixture
+def english(settings: Any) -> Iterator[None]:
+    """Messages in English, for tests that read them: pages (rasd's default language is Arabic) and services."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 def pytest_configure() -> None:

@@ -177,6 +177,10 @@ if REGISTRY_DISTRICT_TOLERANCE_KM < 0:
 QUALITY_GPS_FAR_KM = env_float("RASD_QUALITY_GPS_FAR_KM", 5.0)
 if QUALITY_GPS_FAR_KM <= 0:
     raise ImproperlyConfigured("RASD_QUALITY_GPS_FAR_KM must be a positive number of kilometres")
+# Outliers are judged only within peer groups (facilities of one type in a round) at least this large.
+QUALITY_PEER_GROUP_MIN = env_int("RASD_QUALITY_PEER_GROUP_MIN", 8)
+if QUALITY_PEER_GROUP_MIN < 3:
+    raise ImproperlyConfigured("RASD_QUALITY_PEER_GROUP_MIN must be at least 3")
 
 # The facility map draws the boundaries shipped with rasd and needs no internet. A tile server (e.g. one on the
 # ministry's intranet) adds a basemap: a Leaflet URL template such as https://tiles.example.org/{z}/{x}/{y}.png.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rasd.audit.models import AuditEntry
@@ -13,6 +14,8 @@ from rasd.imports.models import ImportJob, JobState
 from rasd.submissions.models import RawSubmission, Source
 from tests.conftest import client_for
 from tests.imports.conftest import ImportWorld, kobo_row, kobo_xlsx
+
+pytestmark = pytest.mark.usefixtures("english")  # the tests read messages
 
 
 def _upload(imports: ImportWorld, content: bytes, *, dry_run: bool, **extra: object) -> Any:

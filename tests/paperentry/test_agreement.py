@@ -11,6 +11,8 @@ from tests.collection_fixtures import CollectionWorld
 from tests.conftest import Personas, client_for
 from tests.paperentry.helpers import BEDS, PARTNERS, PNG, answers, key, open_form
 
+pytestmark = pytest.mark.usefixtures("english")  # the tests read messages
+
 
 @pytest.fixture
 def keyed(collection: CollectionWorld, personas: Personas) -> None:

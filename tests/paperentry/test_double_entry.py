@@ -29,6 +29,8 @@ from tests.paperentry.helpers import (
     open_form,
 )
 
+pytestmark = pytest.mark.usefixtures("english")  # the tests read messages
+
 
 def test_the_first_entry_waits_for_a_second_clerk_and_the_same_clerk_is_refused(
     collection: CollectionWorld,

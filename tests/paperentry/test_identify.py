@@ -17,6 +17,8 @@ from tests.collection_fixtures import CollectionWorld
 from tests.conftest import Personas
 from tests.paperentry.helpers import open_form, qr
 
+pytestmark = pytest.mark.usefixtures("english")  # the tests read messages
+
 
 def _refusal(personas_user: object, payload: str) -> str:
     with pytest.raises(PaperEntryError) as caught, acting_as(personas_user):  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rasd.paperentry.models import PaperEntry, PaperForm, PaperFormState, PaperResolution
@@ -19,6 +20,8 @@ from tests.paperentry.helpers import (
     post_data,
     qr,
 )
+
+pytestmark = pytest.mark.usefixtures("english")  # the tests read messages
 
 
 def test_scanning_the_qr_code_on_the_identify_page_opens_the_paper_form(
@@ -97,7 +100,7 @@ def test_the_conflict_screen_shows_both_values_and_sends_the_resolution(
     url = f"/paper/{paper_form.pk}/resolve/"
     page = manager.get(url).content.decode()
     damage_labels = [c["labels"] for c in paper_form.version.fields.get(path=DAMAGE).choices]
-    assert damage_labels[0]["ar"] in page and damage_labels[1]["ar"] in page  # labels, not codes
+    assert damage_labels[0]["en"] in page and damage_labels[1]["en"] in page  # labels, not codes
     decisions = {"c0": "second", "c1": "typed", "v1": "١٥"}  # 3.1 building damage, 8.2 beds
     no_scan = manager.post(url, decisions, follow=True).content.decode()
     assert "Upload the scanned paper form first" in no_scan

@@ -65,3 +65,36 @@ def send(
 
 def rules_of(version: SubmissionVersion, status: str = "open") -> set[tuple[str, str]]:
     return set(Issue.objects.filter(submission_id=version.submission_id, status=status).values_list("rule", "field"))
+
+
+FUNCTIONALITY = "/data/functionality_page/functionality"
+BUILDING = "/data/building/building_damage"
+EQUIPMENT = "/data/equipment/equipment_damage"
+HAS_BEDS = "/data/amenities/beds/has_beds"
+BEDS = "/data/amenities/beds/beds_general"
+BEDS_FUNCTIONAL = "/data/amenities/beds/beds_general_functional"
+SERVICE = "/data/services_general/group_100/service_100"
+BARRIERS = "/data/services_general/group_100/service_100_barriers"
+NURSES = ("/data/human_resources/hr_nurse/staff_nurse_female", "/data/human_resources/hr_nurse/staff_nurse_male")
+NURSES_AVAILABLE = "/data/human_resources/hr_nurse/staff_nurse_available"
+FIRST_STAFF = "/data/human_resources/hr_specialist/staff_specialist_female"  # where issues about all staff are shown
+# The rules of this increment: cross-field, previous round, peers (not the form's own rules, nor placement).
+NEW_RULE_PREFIXES = ("herams.", "dhis2.", "who_dq.")
+
+
+def consistent(xml: bytes) -> bytes:
+    """A simulated instance made to satisfy the HeRAMS catalogue: the simulator picks a cadre's availability
+    without looking at its head counts, so a cadre with nobody counted is said not to be available."""
+    root = etree.fromstring(xml)
+    hr = root.find("human_resources")
+    assert hr is not None
+    for group in hr:
+        counts = [child for child in group if child.tag.startswith("staff_") and not child.tag.endswith("_available")]
+        available = next((child for child in group if child.tag.endswith("_available")), None)
+        if available is not None and counts and all((child.text or "0") == "0" for child in counts):
+            available.text = "not_available"
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def new_rules_of(version: SubmissionVersion, status: str = "open") -> set[tuple[str, str]]:
+    return {(rule, field) for rule, field in rules_of(version, status) if rule.startswith(NEW_RULE_PREFIXES)}

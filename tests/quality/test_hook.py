@@ -29,7 +29,9 @@ def test_the_hook_adds_two_statements_and_one_more_per_problem_found(collection:
         without = statements_to_ingest(collection, changed(xml, {}))
     finally:
         hooks.register(services.check_new_version)
-    # The record with its round, facility and form; the sectors of the facility's directorate.
+    # The record with its round, facility and form; the sectors of the facility's directorate. (The cross-field
+    # rules in force, whether the round has an earlier one and the peer statistics are kept in the process for a
+    # while; with an earlier round, the facility's record there is one statement more.)
     assert statements_to_ingest(collection, changed(xml, {})) == without + 2
     # ...and one insert of the issues found.
     assert statements_to_ingest(collection, changed(xml, {PHONE: "12345"})) == without + 3

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rasd.audit.models import AuditEntry
 from rasd.quality.models import Issue, IssueStatus
 from tests.collection_fixtures import CollectionWorld
 from tests.conftest import Personas, client_for
 from tests.quality.helpers import PHONE, changed, clean_xml, send
+
+pytestmark = pytest.mark.usefixtures("english")  # the tests read messages
 
 
 def _broken(collection: CollectionWorld) -> Issue:

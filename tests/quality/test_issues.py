@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from rasd.audit.models import AuditEntry
 from rasd.lib.request_context import acting_as
@@ -59,7 +60,7 @@ def test_accepting_needs_a_justification_and_is_audited(collection: CollectionWo
     issue = Issue.objects.get()
     manager = personas.basra_manager
 
-    with acting_as(manager), pytest.raises(QualityError, match="Say why"):
+    with acting_as(manager), translation.override("en"), pytest.raises(QualityError, match="Say why"):
         accept_issue(manager, issue, "   ")
     assert Issue.objects.get().status == IssueStatus.OPEN
 
@@ -74,7 +75,7 @@ def test_accepting_needs_a_justification_and_is_audited(collection: CollectionWo
     )
     assert entry.changes["status"] == ["open", "accepted"]
 
-    with acting_as(manager), pytest.raises(QualityError, match="Only an open issue"):
+    with acting_as(manager), translation.override("en"), pytest.raises(QualityError, match="Only an open issue"):
         accept_issue(manager, issue, "again")
 
 

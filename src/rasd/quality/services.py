@@ -14,7 +14,7 @@ is the one way a person changes an issue, with a justification and an audit entr
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ from rasd.audit import services as audit
 from rasd.collection.models import Round
 from rasd.quality.models import UNRESOLVED, Issue, IssueStatus
 from rasd.quality.rules import Context, Finding, FormInfo, form_info, rule, run_checks
+from rasd.quality.rules.catalogue import prepare_batch, prepare_round
 from rasd.questionnaires.models import QuestionnaireVersion
 from rasd.registry.models import Sector
 from rasd.submissions.models import Submission, SubmissionVersion
@@ -144,7 +145,7 @@ def _reconcile(
                     first_version=version,
                     last_version=version,
                     rule=finding.rule,
-                    severity=item.severity,
+                    severity=finding.severity or item.severity,
                     field=finding.field,
                     params=params,
                 )
@@ -175,15 +176,23 @@ def validate_round(round_: Round, *, progress: Callable[[int, int], None] | None
     total = Outcome()
     md5s = dict(QuestionnaireVersion.objects.filter(rounds=round_).values_list("pk", "md5"))
     sectors: dict[int, list[Sector]] = {}
+    with transaction.atomic():
+        shared = prepare_round(round_)  # e.g. the peer statistics, in one pass over the round
     for start in range(0, len(ids), BATCH):
         with transaction.atomic():
-            total.add(_validate_batch(round_, ids[start : start + BATCH], md5s, sectors))
+            total.add(_validate_batch(round_, ids[start : start + BATCH], md5s, sectors, shared))
         if progress is not None:
             progress(total.records, len(ids))
     return total
 
 
-def _validate_batch(round_: Round, ids: list[int], md5s: dict[int, str], sectors: dict[int, list[Sector]]) -> Outcome:
+def _validate_batch(
+    round_: Round,
+    ids: list[int],
+    md5s: dict[int, str],
+    sectors: dict[int, list[Sector]],
+    round_shared: Mapping[str, object],
+) -> Outcome:
     list(Submission.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
     records = list(
         Submission.objects.filter(pk__in=ids).select_related(
@@ -194,6 +203,7 @@ def _validate_batch(round_: Round, ids: list[int], md5s: dict[int, str], sectors
     existing: dict[int, list[Issue]] = {}
     for issue in Issue.objects.filter(submission_id__in=ids, status__in=UNRESOLVED):
         existing.setdefault(issue.submission_id, []).append(issue)
+    shared = prepare_batch(round_, records, round_shared)
     changes = _Changes()
     for record in records:
         version = record.current_version
@@ -207,6 +217,7 @@ def _validate_batch(round_: Round, ids: list[int], md5s: dict[int, str], sectors
             facility,
             _form_of(version.questionnaire_version_id, md5s),
             sectors.get(facility.directorate_id, []) if facility is not None else None,
+            shared,
         )
         _reconcile(version, run_checks(context), existing.get(record.pk, []), changes)
     outcome = changes.save()

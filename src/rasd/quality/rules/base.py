@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -47,8 +48,8 @@ class Rule:
     code: str  # stable: stored on issues, used in commands and links
     severity: Severity
     source: RuleSource
-    title: Promise
-    message: Promise  # %-format with the finding's params
+    title: Promise | str
+    message: Promise | str  # %-format with the finding's params
     threshold: str = ""  # as documented, e.g. "5 km"; blank when the rule has none
 
 
@@ -57,6 +58,7 @@ class Finding:
     rule: str
     field: str = ""  # a questionnaire path, blank for the record as a whole
     params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    severity: Severity | None = None  # the rule's, unless the rule is an administrator's (its importance)
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,32 @@ class FormInfo:
     model: FormModel
     fields: Mapping[str, FieldInfo]
     roles: Mapping[str, frozenset[str]]  # role -> the paths that have it
+    questionnaire_id: int = 0
+
+    _matches: dict[tuple[str, str], tuple[str, ...]] = dataclasses.field(default_factory=dict, compare=False)
 
     def paths_with_role(self, role: str) -> frozenset[str]:
         return self.roles.get(role, frozenset())
+
+    def paths_matching(self, kind: str, key: str) -> tuple[str, ...]:
+        """The paths, in form order, of the fields with the role `key` (kind "role"; a `*` part matches any part:
+        `beds:*`) or with the XLSForm name `key` (kind "name"). Kept per form: a published version never changes."""
+        found = self._matches.get((kind, key))
+        if found is None:
+            found = tuple(path for path, info in self.fields.items() if field_matches(kind, key, path, info.role))
+            self._matches[(kind, key)] = found
+        return found
+
+
+def field_matches(kind: str, key: str, path: str, role: str) -> bool:
+    if kind == "name":
+        return path.rsplit("/", 1)[-1] == key
+    if not role:
+        return False
+    if "*" not in key:
+        return role == key
+    wanted, parts = key.split(":"), role.split(":")
+    return len(wanted) == len(parts) and all(w in ("*", p) for w, p in zip(wanted, parts, strict=True))
 
 
 _forms: dict[tuple[int, str], FormInfo] = {}
@@ -98,7 +123,12 @@ def form_info(version_id: int, md5: str) -> FormInfo:
         for path, info in fields.items():
             if info.role:
                 roles.setdefault(info.role, set()).add(path)
-        found = FormInfo(form_model(version), fields, {role: frozenset(paths) for role, paths in roles.items()})
+        found = FormInfo(
+            form_model(version),
+            fields,
+            {role: frozenset(paths) for role, paths in roles.items()},
+            version.questionnaire_id,
+        )
         with _lock:
             _forms[key] = found
     return found
@@ -116,6 +146,10 @@ class Context:
     facility: Facility | None
     form: FormInfo
     sectors: Sequence[Sector] | None = None
+    # What `validate_round` read once for many records (rules, peer statistics, previous rounds' records), by the
+    # key its rules module registered (`catalogue.on_round`, `catalogue.on_batch`). Empty at ingestion: each
+    # check then reads what it needs for this one record.
+    shared: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
     @property
     def today(self) -> datetime.date:
@@ -137,6 +171,44 @@ class Context:
 
 
 Check = Callable[[Context], Sequence[Finding]]
+
+CACHE_SECONDS = 30.0
+
+
+class TimedCache:
+    """Values read from the database that change rarely (the rules in force, a round's peer statistics), kept in
+    the process for `CACHE_SECONDS` so the ingestion hook does not read them for every submission. The process
+    that changes them clears the cache; other processes see the change within the delay. `validate_round` reads
+    them afresh."""
+
+    def __init__(self) -> None:
+        self._values: dict[object, tuple[float, object]] = {}
+        self._lock = threading.Lock()
+        _caches.append(self)
+
+    def get(self, key: object, load: Callable[[], object]) -> object:
+        now = time.monotonic()
+        with self._lock:
+            found = self._values.get(key)
+        if found is not None and now - found[0] < CACHE_SECONDS:
+            return found[1]
+        value = load()
+        with self._lock:
+            self._values[key] = (now, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+_caches: list[TimedCache] = []
+
+
+def clear_caches() -> None:
+    """Forget every TimedCache of the process (tests call it between tests, whose databases are rolled back)."""
+    for cache in _caches:
+        cache.clear()
 
 
 def _plain(root: etree._Element, root_name: str) -> etree._Element:

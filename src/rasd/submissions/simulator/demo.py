@@ -171,6 +171,8 @@ def load_demo(
             demo.steps.append(f"another demo registry is loaded ({loaded}); kept it")
     with acting_as(admin, request_id="load_demo"):
         version = ensure_questionnaire(admin, demo)
+        # The HeRAMS data-quality rules name the default questionnaire's fields: loaded after it (idempotent).
+        call_command("load_quality_rules", stdout=io.StringIO())
         round_ = ensure_round(admin, version, today.year, demo)
         demo.round_code, demo.form_id = round_.code, version.questionnaire.form_id
         demo.collectors = ensure_collectors(admin, round_, demo)

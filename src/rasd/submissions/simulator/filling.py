@@ -195,6 +195,8 @@ class _State:
         self.start = started + datetime.timedelta(minutes=rng.randint(0, 300), seconds=rng.randint(0, 59))
         self.end = self.start + datetime.timedelta(minutes=rng.randint(35, 110), seconds=rng.randint(0, 59))
         self.beds: dict[str, int] = {}
+        self.staff: dict[str, int] = {}  # head count per cadre, read by the cadre's availability question after it
+        self.status: dict[str, str] = {}  # the status pillars answered so far (functionality comes before services)
 
     def preload(self, bind: Bind) -> str:
         if bind.preload_params == "end":
@@ -243,11 +245,19 @@ class _State:
         if role_kind == "status" and args:
             if args[0] == "building_damage" and self.profile == p.MOBILE and "not_relevant" in choices:
                 return "not_relevant"
-            return p.pick(rng, p.STATUS[args[0]][self.condition], choices)
+            answer = p.pick(rng, p.STATUS[args[0]][self.condition], choices)
+            self.status[args[0]] = answer
+            return answer
         if role_kind == "facility_confirmed" or name == "facility_confirmed":
             return "yes" if rng.random() < 0.93 or "no" not in choices else "no"
         if name == "has_beds":
             return "yes" if rng.random() < p.HAS_BEDS[self.profile] else "no"
+        nobody_counted = role_kind == "staff_available" and bool(args) and self.staff.get(args[0]) == 0
+        closed_service = role_kind == "service" and self.status.get("functionality") == "not_functioning"
+        if nobody_counted or closed_service:
+            # A cadre nobody counts, or a service of a facility that does not function, is not available (the
+            # data-quality rules check both).
+            return p.pick(rng, p.UNAVAILABLE, choices)
         if role_kind in ("service", "amenity", "staff_available") and set(choices) <= set(p.AVAILABILITY_CHOICES):
             return p.pick(
                 rng, p.availability_weights(self.profile, self.condition, amenity=role_kind == "amenity"), choices
@@ -262,7 +272,9 @@ class _State:
     def integer(self, name: str, role_kind: str, args: list[str], attempt: int) -> int:
         rng = self.rng
         if role_kind == "staff" and len(args) == 2:
-            return p.staff_count(rng, self.profile, args[0], args[1], self.condition)
+            count = p.staff_count(rng, self.profile, args[0], args[1], self.condition)
+            self.staff[args[0]] = self.staff.get(args[0], 0) + count
+            return count
         if role_kind == "beds" and args:
             self.beds[args[0]] = p.beds(rng, self.profile, args[0]) if attempt < 3 else 0
             return self.beds[args[0]]

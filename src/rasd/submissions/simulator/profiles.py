@@ -58,6 +58,7 @@ CONDITION_SHIFT: dict[str, tuple[float, float, float, float]] = {
     DAMAGED: (0.3, 2.5, 5.0, 1.0),
 }
 AVAILABILITY_CHOICES = ("available", "partially_available", "not_available", "not_normally_provided")
+UNAVAILABLE = {"available": 0.0, "partially_available": 0.0, "not_available": 70.0, "not_normally_provided": 30.0}
 # Amenities are basic: almost every facility has them, whatever services it provides.
 AMENITY_AVAILABILITY = (80, 13, 5, 2)
 
