@@ -57,8 +57,11 @@ def send(
     *,
     user: User | None = None,
     received_at: datetime.datetime | None = None,
+    source: Source = Source.SIMULATOR,
 ) -> SubmissionVersion:
-    result = ingest(IncomingSubmission(xml, Source.OPENROSA, user or collection.collector, received_at=received_at))
+    """Ingest `xml`. The default source is checked in full at ingestion; ODK Collect's (Source.OPENROSA) is not
+    re-checked against its form there (the phone did it)."""
+    result = ingest(IncomingSubmission(xml, source, user or collection.collector, received_at=received_at))
     assert result.version is not None
     return result.version
 

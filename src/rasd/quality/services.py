@@ -33,7 +33,7 @@ from rasd.quality.rules import Context, Finding, FormInfo, form_info, rule, run_
 from rasd.quality.rules.catalogue import prepare_batch, prepare_round
 from rasd.questionnaires.models import QuestionnaireVersion
 from rasd.registry.models import Sector
-from rasd.submissions.models import Submission, SubmissionVersion
+from rasd.submissions.models import Source, Submission, SubmissionVersion
 
 if TYPE_CHECKING:
     from rasd.accounts.models import User
@@ -91,19 +91,26 @@ class _Changes:
 # --- one version ------------------------------------------------------------------------------------------------
 
 
+# Clients that refuse to send a form breaking its own rules (required, constraints, relevance, choice lists).
+CLIENT_CHECKED_SOURCES = frozenset({Source.OPENROSA, Source.WEB})
+FORM_RULE_PREFIX = "xform."
+
+
 def check_new_version(version: SubmissionVersion) -> None:
     """The ingestion hook. A failing check must not keep a record from being built: it is logged, its savepoint
     rolled back, and the record is built without issues (`rasd validate_round` checks it again later)."""
     try:
         with transaction.atomic():
-            validate_version(version, new_record=version.number == 1)
+            validate_version(version, new_record=version.number == 1, at_ingestion=True)
     except Exception:
         log.exception("quality checks failed for submission version %s", version.pk)
 
 
-def validate_version(version: SubmissionVersion, *, new_record: bool = False) -> Outcome:
+def validate_version(version: SubmissionVersion, *, new_record: bool = False, at_ingestion: bool = False) -> Outcome:
     """Check the current version of a record and reconcile its issues. `new_record`: the version was just built as
-    the first of its record, so it has no issues yet (one query fewer for most submissions)."""
+    the first of its record, so it has no issues yet (one query fewer for most submissions). `at_ingestion`: called
+    by the pipeline; a version from a client that enforced the form's rules is then not re-checked against the form,
+    and the record's open form issues are left for `validate_round` to decide."""
     # One query for what the checks read: the record with its round and facility, and the form's md5.
     md5 = QuestionnaireVersion.objects.filter(pk=version.questionnaire_version_id).values("md5")[:1]
     submission = (
@@ -114,8 +121,13 @@ def validate_version(version: SubmissionVersion, *, new_record: bool = False) ->
         .get(pk=version.submission_id)
     )
     form = form_info(version.questionnaire_version_id, submission.form_md5)
-    context = Context(version, submission, submission.round, submission.facility, form)
+    client_checked = at_ingestion and version.source in CLIENT_CHECKED_SOURCES
+    context = Context(
+        version, submission, submission.round, submission.facility, form, form_checked_by_client=client_checked
+    )
     existing = [] if new_record else list(Issue.objects.filter(submission=submission, status__in=UNRESOLVED))
+    if client_checked:
+        existing = [issue for issue in existing if not issue.rule.startswith(FORM_RULE_PREFIX)]
     changes = _Changes()
     _reconcile(version, run_checks(context), existing, changes)
     outcome = changes.save()

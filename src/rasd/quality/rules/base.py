@@ -150,6 +150,9 @@ class Context:
     # key its rules module registered (`catalogue.on_round`, `catalogue.on_batch`). Empty at ingestion: each
     # check then reads what it needs for this one record.
     shared: Mapping[str, object] = dataclasses.field(default_factory=dict)
+    # True at ingestion for sources whose client enforced the form's own rules before sending (ODK Collect, ODK
+    # Web Forms): the form is not re-checked then, only by `validate_round` (it is most of a check's cost).
+    form_checked_by_client: bool = False
 
     @property
     def today(self) -> datetime.date:

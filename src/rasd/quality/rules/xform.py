@@ -57,6 +57,8 @@ register(
 
 @check
 def form_rules(context: Context) -> list[Finding]:
+    if context.form_checked_by_client:
+        return []
     form = context.form
     facility_paths = form.paths_with_role("facility_code")
     unknown_lists = _lists_from_attachments(form) if context.facility is None else frozenset()
