@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime
 
+from django.conf import settings
 from django.core.management.base import CommandError
 
 
@@ -13,3 +15,13 @@ def iso_date(value: str) -> datetime.date:
         return datetime.date.fromisoformat(value)
     except ValueError as error:
         raise CommandError(f"not a date (YYYY-MM-DD): {value}") from error
+
+
+def add_language_argument(parser: argparse.ArgumentParser, *, default: str = "en") -> None:
+    """`--language ar|ckb|en`: the language of the messages a command prints."""
+    parser.add_argument(
+        "--language",
+        default=default,
+        choices=[code for code, _name in settings.LANGUAGES],
+        help=f"language of the messages ({default})",
+    )

@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
@@ -15,6 +14,7 @@ from rasd.collection.models import Round
 from rasd.imports.columns import MappingError, parse_mapping
 from rasd.imports.planning import CannotImport, Problem
 from rasd.imports.services import ImportReport, import_export
+from rasd.lib.commands import add_language_argument
 from rasd.lib.request_context import acting_as
 
 SHOWN_PROBLEMS = 200
@@ -42,12 +42,7 @@ class Command(BaseCommand):
             "administrator)",
         )
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
-        parser.add_argument(
-            "--language",
-            default="en",
-            choices=[code for code, _name in settings.LANGUAGES],
-            help="language of the messages (en)",
-        )
+        add_language_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         round_ = Round.objects.filter(code=options["round"]).first()

@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from rasd.collection.models import Round
+from rasd.lib.commands import add_language_argument
 from rasd.quality import selectors
 from rasd.quality.models import IssueStatus, Severity
 
@@ -28,9 +28,7 @@ class Command(BaseCommand):
             "--status", choices=[*IssueStatus.values, "all"], default=IssueStatus.OPEN, help="default: open"
         )
         parser.add_argument("--severity", choices=Severity.values, action="append", help="repeat for several")
-        parser.add_argument(
-            "--language", choices=[code for code, _name in settings.LANGUAGES], default="ar", help="of the messages"
-        )
+        add_language_argument(parser, default="ar")
 
     def handle(self, *args: Any, **options: Any) -> None:
         round_ = Round.objects.filter(code=options["round"]).first()

@@ -3,10 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from rasd.lib.commands import add_language_argument
 from rasd.lib.request_context import acting_as
 from rasd.questionnaires.services import XLSFormError, import_xlsform
 
@@ -21,12 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
         parser.add_argument("--publish", action="store_true", help="publish the new version at once")
-        parser.add_argument(
-            "--language",
-            default="en",
-            choices=[code for code, _name in settings.LANGUAGES],
-            help="language of the messages (en)",
-        )
+        add_language_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]

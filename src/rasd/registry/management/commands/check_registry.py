@@ -4,10 +4,10 @@ import json
 from collections import Counter
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
+from rasd.lib.commands import add_language_argument
 from rasd.registry.management.selection import facilities_of
 from rasd.registry.quality import RULES, run_checks
 
@@ -22,12 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="print the findings as one JSON list")
         parser.add_argument("--directorate", metavar="CODE", help="only the facilities of this directorate")
-        parser.add_argument(
-            "--language",
-            default="en",
-            choices=[code for code, _name in settings.LANGUAGES],
-            help="language of the messages (en)",
-        )
+        add_language_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         facilities = facilities_of(options["directorate"])

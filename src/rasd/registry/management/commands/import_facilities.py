@@ -3,11 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from rasd.lib.commands import iso_date
+from rasd.lib.commands import add_language_argument, iso_date
 from rasd.lib.request_context import acting_as
 from rasd.registry.importing import UnreadableFile, import_file
 from rasd.registry.importing.columns import MappingError, load_mapping
@@ -27,12 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--mapping", type=Path, help='JSON file {"header in the file": "column name", ...}')
         parser.add_argument("--valid-from", type=iso_date, help="the day the changes take effect (default: today)")
         parser.add_argument("--reason", default="", help="why, kept with every new version (default: 'import of FILE')")
-        parser.add_argument(
-            "--language",
-            default="en",
-            choices=[code for code, _name in settings.LANGUAGES],
-            help="language of the problem messages (en)",
-        )
+        add_language_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
