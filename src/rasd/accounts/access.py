@@ -30,11 +30,16 @@ View = Callable[Concatenate[AuthenticatedRequest, P], HttpResponseBase]  # pages
 
 def requires(perm: Perm) -> Callable[[View[P]], Callable[..., HttpResponseBase]]:
     """Sign-in required, then the role must grant `perm` (else 403)."""
+    return requires_any(perm)
+
+
+def requires_any(*perms: Perm) -> Callable[[View[P]], Callable[..., HttpResponseBase]]:
+    """Sign-in required, then the role must grant at least one of `perms` (else 403)."""
 
     def decorator(view: View[P]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
         def wrapped(request: AuthenticatedRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-            if not request.user.can(perm):
+            if not any(request.user.can(perm) for perm in perms):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

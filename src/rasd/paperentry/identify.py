@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from rasd.accounts.scoping import scoped
 from rasd.collection.models import ExpectedFacility, Round, RoundState
-from rasd.paperentry.keying import ascii_digits
+from rasd.lib.digits import latin_digits
 from rasd.questionnaires.models import QuestionnaireVersion
 from rasd.registry.models import Facility
 
@@ -53,7 +53,7 @@ class Identity:
 def read_payload(text: str) -> Wanted:
     """The QR code's JSON, `{"f": facility, "q": form id, "v": version, "r": round}`; raises `PaperEntryError`."""
     # A hand scanner set to another keyboard layout may deliver Arabic-Indic digits; braces and quotes survive.
-    cleaned = ascii_digits(text.strip()).replace("“", '"').replace("”", '"')
+    cleaned = latin_digits(text.strip()).replace("“", '"').replace("”", '"')
     try:
         data = json.loads(cleaned)
     except ValueError:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from rasd.lib.digits import latin_digits
 from rasd.questionnaires.models import FieldKind, QuestionnaireField, QuestionnaireVersion
 from rasd.questionnaires.paper.layout import HIDDEN_KINDS, number_fields
 from rasd.registry.models import Facility
@@ -25,8 +26,6 @@ from rasd.submissions.instances import form_model
 # the simulator fills them (docs/questionnaire.md, "Identification").
 IDENTITY_NAMES = frozenset({"directorate", "sector"})
 NUMBER_TYPES = frozenset({"integer", "decimal", "range"})
-# Arabic-Indic (٠-٩) and Extended Arabic-Indic (۰-۹, Kurdish and Persian keyboards) digits, and Arabic separators.
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
 _SPACES = re.compile(r"\s+")
 
 
@@ -144,13 +143,9 @@ def identity_answers(sheet: KeySheet, facility: Facility) -> dict[str, Any]:
 # --- typed values --------------------------------------------------------------------------------------------------
 
 
-def ascii_digits(text: str) -> str:
-    return text.translate(_DIGITS)
-
-
 def number(type_: str, text: str) -> int | float:
     """A number keyed with Arabic-Indic or ASCII digits; raises `NotANumber`."""
-    cleaned = ascii_digits(text).strip().replace(",", "").replace(" ", "")
+    cleaned = latin_digits(text).strip().replace(",", "").replace(" ", "")
     try:
         if type_ == "integer":
             return int(cleaned)
@@ -162,7 +157,7 @@ def number(type_: str, text: str) -> int | float:
 
 def parse_date(text: str) -> datetime.date | None:
     """A date keyed as yyyy-mm-dd or as printed on the form, dd/mm/yyyy (any digits)."""
-    cleaned = ascii_digits(text).strip()
+    cleaned = latin_digits(text).strip()
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
         try:
             return datetime.datetime.strptime(cleaned, pattern).date()  # noqa: DTZ007 (a day, no time)
@@ -172,7 +167,7 @@ def parse_date(text: str) -> datetime.date | None:
 
 
 def collapse(text: str) -> str:
-    return _SPACES.sub(" ", ascii_digits(text)).strip()
+    return _SPACES.sub(" ", latin_digits(text)).strip()
 
 
 # --- comparison ----------------------------------------------------------------------------------------------------

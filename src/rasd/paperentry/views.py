@@ -3,24 +3,17 @@ screen and the agreement rates. Thin: permission, scoped lookup, form, service c
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from rasd.accounts.access import AuthenticatedRequest, requires
+from rasd.accounts.access import AuthenticatedRequest, requires, requires_any
 from rasd.accounts.roles import Perm
 from rasd.accounts.scoping import get_scoped_or_404, scoped
 from rasd.collection.models import Round, RoundState
@@ -33,22 +26,6 @@ from rasd.submissions.answers import answer_language
 from rasd.submissions.ingest import IngestError
 
 PAGE_SIZE = 50
-
-
-def requires_any(*perms: Perm) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    """Sign-in required, then the role must grant one of `perms` (else 403)."""
-
-    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-        @wraps(view)
-        def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not any(request.user.can(perm) for perm in perms):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        protected: Callable[..., HttpResponseBase] = login_required(wrapped)
-        return protected
-
-    return decorator
 
 
 viewer = requires_any(Perm.SUBMIT_DATA, Perm.VIEW_SUBMISSIONS)

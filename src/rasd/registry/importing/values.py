@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rasd.lib.digits import latin_digits
 from rasd.registry import geo
 from rasd.registry.models import AdminArea, Authority, Directorate, Facility, FacilityType, Sector
 from rasd.registry.names import normalise
@@ -25,18 +26,6 @@ class BadValue(ValueError):
     """The cell cannot be read; the message says why, for the user."""
 
 
-_DIGITS = str.maketrans(
-    {
-        **{chr(0x0660 + digit): str(digit) for digit in range(10)},
-        **{chr(0x06F0 + digit): str(digit) for digit in range(10)},
-        "\u066b": ".",  # Arabic decimal separator
-        "\u066c": ",",  # Arabic thousands separator
-        "\u2212": "-",  # minus sign
-        "\u200f": None,
-        "\u200e": None,
-        "\u061c": None,
-    }
-)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 LARGEST_INTEGER = 2_147_483_647  # what both databases store in a positive integer column
@@ -51,7 +40,7 @@ def text(raw: str) -> str:
 
 
 def _number_text(raw: str) -> str:
-    return text(raw).translate(_DIGITS).replace(" ", "")
+    return latin_digits(text(raw)).replace(" ", "")
 
 
 def integer(raw: str) -> int | None:
@@ -80,7 +69,7 @@ def decimal(raw: str) -> float | None:
 
 def day(raw: str) -> datetime.date | None:
     """YYYY-MM-DD (a time after it is ignored), D/M/YYYY, or an Excel day number."""
-    value = text(raw).translate(_DIGITS)
+    value = latin_digits(text(raw))
     if not value:
         return None
     try:
