@@ -583,6 +583,15 @@ ROUTES += [
 ]
 # --- end of submissions ---
 
+# --- Review (rasd.review) ---
+# --- end of review ---
+
+# --- Data-quality dashboard (rasd.quality dashboard and issue export) ---
+# --- end of data-quality dashboard ---
+
+# --- Quality rules pages (rasd.quality rule management) ---
+# --- end of quality rules pages ---
+
 _DEPTH = {ScopeKind.ALL: 0, ScopeKind.AUTHORITY: 1, ScopeKind.DIRECTORATES: 2, ScopeKind.SECTORS: 3}
 
 

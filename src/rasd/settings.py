@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rasd.paperentry",
     "rasd.imports",
     "rasd.quality",
+    "rasd.review",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -16,4 +16,5 @@ urlpatterns = [
     path("paper/", include("rasd.paperentry.urls")),
     path("imports/", include("rasd.imports.urls")),
     path("quality/", include("rasd.quality.urls")),
+    path("review/", include("rasd.review.urls")),
 ]

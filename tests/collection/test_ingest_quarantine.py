@@ -95,13 +95,13 @@ def test_an_edit_that_changes_the_facility(collection: CollectionWorld, personas
 
 
 @pytest.mark.django_db
-def test_an_edit_can_release_a_record_from_quarantine(collection: CollectionWorld) -> None:
+def test_an_edit_can_release_a_record_from_quarantine_for_review(collection: CollectionWorld) -> None:
     first = new_id()
     submit(collection, make_instance(facility="TYPO", instance_id=first))
     assert only_record().state == SubmissionState.QUARANTINED
     submit(collection, make_instance(deprecated_id=first))
     record = only_record()
-    assert (record.state, record.quarantine_reason, record.version_count) == (SubmissionState.RECEIVED, "", 2)
+    assert (record.state, record.quarantine_reason, record.version_count) == (SubmissionState.EDITED, "", 2)
     assert record.facility == collection.facilities[FACILITY]
 
 

@@ -35,6 +35,17 @@ class Perm(models.TextChoices):
     VIEW_SUBMISSIONS = "view_submissions", _("Read the submissions in their scope")
     SUBMIT_DATA = "submit_data", _("Send submissions (ODK Collect, browser entry, paper double entry)")
     IMPORT_DATA = "import_data", _("Import submissions from KoboToolbox and ODK Central exports in their scope")
+    REVIEW_SUBMISSIONS = (
+        "review_submissions",
+        _("Review submissions in their scope: comment, return to the collector, accept data-quality issues"),
+    )
+    APPROVE_FOR_DIRECTORATE = (
+        "approve_for_directorate",
+        _("Approve or reject the submissions of their directorates (first level)"),
+    )
+    APPROVE_NATIONALLY = "approve_nationally", _("Approve or reject directorate-approved submissions (second level)")
+    MANAGE_QUALITY_RULES = "manage_quality_rules", _("Define and change the data-quality rules")
+    UNLOCK_ROUNDS = "unlock_rounds", _("Reopen a closed round's locked data, with a reason")
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -54,6 +65,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_SUBMISSIONS,
             Perm.SUBMIT_DATA,
             Perm.IMPORT_DATA,
+            Perm.REVIEW_SUBMISSIONS,
+            Perm.APPROVE_NATIONALLY,
+            Perm.MANAGE_QUALITY_RULES,
         }
     ),
     Role.DIRECTORATE_MANAGER: frozenset(
@@ -69,6 +83,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_SUBMISSIONS,
             Perm.SUBMIT_DATA,
             Perm.IMPORT_DATA,
+            Perm.REVIEW_SUBMISSIONS,
+            Perm.APPROVE_FOR_DIRECTORATE,
         }
     ),
     Role.SECTOR_SUPERVISOR: frozenset(
@@ -82,6 +98,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_COLLECTORS,
             Perm.VIEW_SUBMISSIONS,
             Perm.SUBMIT_DATA,
+            Perm.REVIEW_SUBMISSIONS,
         }
     ),
     Role.DATA_COLLECTOR: frozenset(

@@ -23,7 +23,7 @@ from rasd.accounts.scoping import scoped
 from rasd.collection.models import ExpectedFacility, Round
 from rasd.registry.models import Directorate, Facility, Sector
 from rasd.registry.selectors import facility_points
-from rasd.submissions.models import Submission, SubmissionState, SubmissionVersion
+from rasd.submissions.models import APPROVED_STATES, COUNTED_STATES, Submission, SubmissionState, SubmissionVersion
 
 M = TypeVar("M", bound=models.Model)
 
@@ -35,8 +35,7 @@ class Counts:
     expected: int = 0
     received: int = 0
     quarantined: int = 0
-    # Approval comes with the review issue; until then no record is approved, and the column says so.
-    approved: int = 0
+    approved: int = 0  # expected facilities with a record approved at either level
     overdue_applies: bool = False
 
     @property
@@ -120,7 +119,10 @@ def round_progress(user: User | None, round_: Round, *, today: datetime.date | N
     overdue = today > round_.deadline
     expected = _in_scope(user, ExpectedFacility.objects.filter(round=round_, removed_at__isnull=True))
     received_here = Submission.objects.filter(
-        round=round_, facility=OuterRef("facility_id"), state=SubmissionState.RECEIVED
+        round=round_, facility=OuterRef("facility_id"), state__in=sorted(COUNTED_STATES)
+    )
+    approved_here = Submission.objects.filter(
+        round=round_, facility=OuterRef("facility_id"), state__in=sorted(APPROVED_STATES)
     )
     place = {"directorate": F("facility__directorate_id"), "sector": F("facility__sector_id")}
 
@@ -129,6 +131,8 @@ def round_progress(user: User | None, round_: Round, *, today: datetime.date | N
         counts[(row["directorate"], row["sector"])].expected = row["n"]
     for row in expected.filter(Exists(received_here)).values(**place).annotate(n=Count("pk")).order_by():
         counts[(row["directorate"], row["sector"])].received = row["n"]
+    for row in expected.filter(Exists(approved_here)).values(**place).annotate(n=Count("pk")).order_by():
+        counts[(row["directorate"], row["sector"])].approved = row["n"]
     quarantine = _in_scope(user, Submission.objects.filter(round=round_, state=SubmissionState.QUARANTINED))
     unplaced = Counts(overdue_applies=overdue)
     for row in quarantine.values("directorate_id", "sector_id").annotate(n=Count("pk")).order_by():
@@ -213,7 +217,7 @@ def map_points(user: User | None, round_: Round) -> dict[str, Any]:
     expected = _in_scope(user, ExpectedFacility.objects.filter(round=round_, removed_at__isnull=True))
     facilities = Facility.objects.filter(pk__in=expected.values("facility_id"))
     visited = set(
-        Submission.objects.filter(round=round_, state=SubmissionState.RECEIVED, facility__in=facilities).values_list(
+        Submission.objects.filter(round=round_, state__in=sorted(COUNTED_STATES), facility__in=facilities).values_list(
             "facility__code", flat=True
         )
     )

@@ -31,6 +31,7 @@ from rasd.collection.models import Round
 from rasd.quality.models import UNRESOLVED, Issue, IssueStatus
 from rasd.quality.rules import Context, Finding, FormInfo, form_info, rule, run_checks
 from rasd.quality.rules.catalogue import prepare_batch, prepare_round
+from rasd.quality.signals import issues_changed
 from rasd.questionnaires.models import QuestionnaireVersion
 from rasd.registry.models import Sector
 from rasd.submissions.models import Source, Submission, SubmissionVersion
@@ -40,10 +41,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Until the review increment adds a permission of its own (Perm.REVIEW_DATA), accepting an issue is for those who
-# manage collection in their scope: national and directorate managers, sector supervisors, administrators — never
-# the collectors whose answers are in question.
-ACCEPT_PERMISSION = Perm.MANAGE_COLLECTORS
+# Reviewers accept issues — never the collectors whose answers are in question.
+ACCEPT_PERMISSION = Perm.REVIEW_SUBMISSIONS
 BATCH = 200
 JUSTIFICATION_MAX = 2000
 
@@ -85,6 +84,9 @@ class _Changes:
             Issue.objects.bulk_update(self.advance, ["last_version", "params"])
         if self.resolve:
             Issue.objects.bulk_update(self.resolve, ["status", "resolved_by_version", "status_changed_at"])
+        changed = frozenset(issue.submission_id for issue in (*self.create, *self.resolve))
+        if changed:
+            issues_changed.send(sender=Issue, submission_ids=changed)
         return Outcome(opened=len(self.create), seen_again=len(self.advance), resolved=len(self.resolve))
 
 
@@ -277,4 +279,5 @@ def accept_issue(actor: User | None, issue: Issue, justification: str) -> Issue:
             after=audit.snapshot(locked, ["status", "justification"]),
             reason=justification,
         )
+        issues_changed.send(sender=Issue, submission_ids=frozenset({locked.submission_id}))
     return locked

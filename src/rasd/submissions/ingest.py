@@ -457,7 +457,9 @@ def _build_safely(raw: RawSubmission, plan: _Plan) -> tuple[Submission, Submissi
 
 def _build(raw: RawSubmission, plan: _Plan) -> tuple[Submission, SubmissionVersion]:
     placement = plan.placement
-    state = SubmissionState.QUARANTINED if placement.reason else SubmissionState.RECEIVED
+    # A new version undoes any review decision: the record is reviewed again (rasd.review.states).
+    unplaced = SubmissionState.RECEIVED if plan.predecessor is None else SubmissionState.EDITED
+    state = SubmissionState.QUARANTINED if placement.reason else unplaced
     if plan.predecessor is None:
         submission = Submission.objects.create(
             round_id=plan.round_id,

@@ -90,9 +90,23 @@ class Attachment(models.Model):
 
 
 class SubmissionState(models.TextChoices):
-    # The review issue adds its states (has issues, edited, returned, approved…) here.
+    """Where a record stands. The first four are set by the pipeline (see `rasd.review.states`); the others are
+    reviewers' decisions, which only `rasd.review.services` makes and a new version undoes. See docs/review.md."""
+
     RECEIVED = "received", _("Received")
     QUARANTINED = "quarantined", _("In quarantine")
+    HAS_ISSUES = "has_issues", _("Has issues")
+    EDITED = "edited", _("Edited")
+    RETURNED = "returned", _("Returned to the collector")
+    APPROVED_DIRECTORATE = "approved_directorate", _("Approved by the directorate")
+    APPROVED_NATIONAL = "approved_national", _("Approved nationally")
+    REJECTED = "rejected", _("Rejected")
+
+
+# A visit that counts towards a round's completeness: a placed record nobody rejected.
+COUNTED_STATES = frozenset(set(SubmissionState) - {SubmissionState.QUARANTINED, SubmissionState.REJECTED})
+# Approved at the first (directorate) or the second (national) level.
+APPROVED_STATES = frozenset({SubmissionState.APPROVED_DIRECTORATE, SubmissionState.APPROVED_NATIONAL})
 
 
 class QuarantineReason(models.TextChoices):
