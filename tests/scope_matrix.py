@@ -583,13 +583,63 @@ ROUTES += [
 ]
 # --- end of submissions ---
 
-# --- Review (rasd.review) ---
+# --- Review (rasd.review): a decision and a comment name a record (`Submission`, placed by its own fields); the bulk
+# form and the approval pages name no object (the round comes as ?round= or in the form; the bulk form's records are
+# the list's, filtered again in the user's scope: tests/review/test_bulk_pages.py posts ids from outside it). The
+# round page's unlock names a (national) round. ---
+_REVIEW_ATTEMPT = "attempt from outside the scope"
+ROUTES += [
+    Route(
+        "review:decide",
+        "object",
+        model=Submission,
+        methods=("POST",),
+        post_data=lambda target: {"action": "reject", "message": _REVIEW_ATTEMPT, "justification": _REVIEW_ATTEMPT},
+    ),
+    Route("review:comment", "object", model=Submission, methods=("POST",), post_data=lambda t: {"text": "attempt"}),
+    Route("review:bulk", "page"),
+    Route("review:national", "page"),
+    Route("review:directorate", "page"),
+    Route(
+        "collection:round_unlock",
+        "object",
+        model=Round,
+        methods=("POST",),
+        post_data=lambda target: {"reason": _REVIEW_ATTEMPT},
+    ),
+]
 # --- end of review ---
 
+
 # --- Data-quality dashboard (rasd.quality dashboard and issue export) ---
+# The chooser redirects to a round's dashboard. The dashboard and its XLSX name a (national) round: they are opened on
+# the round of the matrix's records, so every persona's numbers are computed from records in and out of their scope
+# (tests/quality/test_dashboard.py and test_issue_export.py check what each one sees, and the directorate filter). ---
+def _round_with_records(target: Any) -> dict[str, Any]:
+    found = Round.objects.filter(code="matrix-submissions").first()
+    return {"pk": (found or target).pk}
+
+
+ROUTES += [
+    Route("quality:dashboard", "page"),
+    Route("quality:round_dashboard", "object", model=Round, url_kwargs=_round_with_records),
+    Route("quality:round_issues_xlsx", "object", model=Round, url_kwargs=_round_with_records),
+]
 # --- end of data-quality dashboard ---
 
 # --- Quality rules pages (rasd.quality rule management) ---
+# Rules are national, like questionnaires: everyone allowed opens every rule (no rule is a target here); checking a
+# round again names a (national) round. What the list counts (open issues in the reader's scope) is checked by
+# tests/quality/test_rule_pages.py.
+from rasd.quality.models import ValidationRule  # noqa: E402  (kept inside this block)
+
+ROUTES += [
+    Route("quality:rule_list", "page"),
+    Route("quality:rule_create", "page"),
+    Route("quality:rule_edit", "object", model=ValidationRule, methods=("GET", "POST")),
+    Route("quality:rule_set_active", "object", model=ValidationRule, methods=("POST",)),
+    Route("quality:round_validate", "object", model=Round, methods=("POST",)),  # rounds are national
+]
 # --- end of quality rules pages ---
 
 _DEPTH = {ScopeKind.ALL: 0, ScopeKind.AUTHORITY: 1, ScopeKind.DIRECTORATES: 2, ScopeKind.SECTORS: 3}

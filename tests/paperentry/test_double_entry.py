@@ -64,7 +64,8 @@ def test_two_agreeing_entries_send_exactly_one_paper_record(collection: Collecti
     assert version.source == Source.PAPER
     assert version.submitted_by == personas.basra_s1_supervisor
     assert submission.facility == collection.facilities["PHC-BASRA-1"]
-    assert submission.state == "received"
+    # Placed, not in quarantine (the few answers keyed leave data-quality issues open: docs/review.md).
+    assert submission.state == "has_issues" and submission.quarantine_reason == ""
     assert version.answers[BEDS] == 12
     assert version.answers[RESPONDENT] == "علي حسن"
     assert version.answers["/data/identification/facility"] == "PHC-BASRA-1"

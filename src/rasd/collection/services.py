@@ -47,6 +47,7 @@ __all__ = [
     "set_expected",
     "set_round_state",
     "unassign",
+    "unlock_round",
 ]
 
 M = TypeVar("M", bound=models.Model)
@@ -201,6 +202,31 @@ def set_round_state(actor: User | None, round: Round, state: str, *, reason: str
         audit.record("round.state_changed", locked, before=before, after={"state": state}, reason=_reason(reason))
     round.state = locked.state
     return round
+
+
+def unlock_round(actor: User | None, round_: Round, *, reason: str) -> Round:
+    """Reopen a closed round's locked data (closed → cleaning), e.g. to correct an error found after closing. Only a
+    system administrator may, with a reason; the round's records keep their review states. Close it again with
+    `set_round_state`. This is the one way out of "closed", hence outside ROUND_TRANSITIONS."""
+    _require(actor, Perm.UNLOCK_ROUNDS, _("You may not unlock closed rounds."))
+    reason = _reason(reason)
+    if not reason:
+        raise CollectionError(_("Say why the round's data must change again."), field="reason")
+    with transaction.atomic():
+        locked = _locked(round_)
+        if locked.state != RoundState.CLOSED:
+            raise CollectionError(_("Only a closed round can be unlocked."))
+        locked.state = RoundState.CLEANING
+        locked.save(update_fields=["state"])
+        audit.record(
+            "round.unlocked",
+            locked,
+            before={"state": RoundState.CLOSED.value},
+            after={"state": locked.state},
+            reason=reason,
+        )
+    round_.state = locked.state
+    return round_
 
 
 def _state_label(state: str) -> str:

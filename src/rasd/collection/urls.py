@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("new/", views.round_create, name="round_create"),
     path("<int:pk>/", views.round_detail, name="round_detail"),
     path("<int:pk>/state/", views.round_state, name="round_state"),
+    path("<int:pk>/unlock/", views.round_unlock, name="round_unlock"),
     path("<int:pk>/versions/", views.round_versions, name="round_versions"),
     path("<int:pk>/facilities/", views.expected_list, name="expected_list"),
     path("<int:pk>/facilities/add/", views.expected_add_scope, name="expected_add_scope"),

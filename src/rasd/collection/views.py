@@ -30,7 +30,7 @@ from rasd.collection.forms import (
     StateForm,
     round_choices,
 )
-from rasd.collection.models import Round
+from rasd.collection.models import Round, RoundState
 
 PAGE_SIZE = 50
 
@@ -105,6 +105,7 @@ def round_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "round": round_,
         "counts": selectors.round_counts(request.user, round_),
         "can_manage": request.user.can(Perm.MANAGE_ROUNDS),
+        "can_unlock": request.user.can(Perm.UNLOCK_ROUNDS) and round_.state == RoundState.CLOSED,
         "can_view_submissions": request.user.can(Perm.VIEW_SUBMISSIONS),
         "next_states": round_choices(round_),
         "state_form": StateForm(),
@@ -128,6 +129,19 @@ def round_state(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             ),
             lambda changed: _("The round is now “%(state)s”.") % {"state": changed.get_state_display()},
         )
+    return redirect("collection:round_detail", pk=round_.pk)
+
+
+@requires(Perm.UNLOCK_ROUNDS)
+@require_POST
+def round_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Reopen a closed round's locked data (closed → cleaning), with a reason; the service refuses a missing one."""
+    round_ = round_for(request, pk)
+    run_service(
+        request,
+        lambda: services.unlock_round(request.user, round_, reason=request.POST.get("reason", "")),
+        lambda unlocked: _("The round is unlocked: it is now “%(state)s”.") % {"state": unlocked.get_state_display()},
+    )
     return redirect("collection:round_detail", pk=round_.pk)
 
 

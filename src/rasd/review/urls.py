@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, URLResolver, path
+
+from rasd.review import views
 
 app_name = "review"
-urlpatterns: list[object] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("submissions/<int:pk>/decide/", views.decide, name="decide"),
+    path("submissions/<int:pk>/comment/", views.comment, name="comment"),
+    path("bulk/", views.bulk, name="bulk"),
+    path("national/", views.national, name="national"),
+    path("directorates/", views.directorate, name="directorate"),
+]

@@ -13,7 +13,16 @@ from rasd.accounts.scoping import scoped
 from rasd.collection.models import Round
 from rasd.registry.facility_filters import PlacementFilterForm
 from rasd.submissions.models import QuarantineReason, Source, SubmissionState
-from rasd.submissions.selectors import SubmissionFilters, submitters
+from rasd.submissions.selectors import MY_QUEUE, SubmissionFilters, submitters
+
+QUEUE_CHOICES = [
+    ("", _("All")),
+    (MY_QUEUE, _("Waiting for me")),
+    ("directorate", _("Waiting for the directorate")),
+    ("national", _("Waiting for national approval")),
+    ("collector", _("Returned to the collector")),
+    ("placement", _("Waiting for placement (quarantine)")),
+]
 
 FILTER_FIELDS = (
     "q",
@@ -25,8 +34,15 @@ FILTER_FIELDS = (
     "state",
     "reason",
     "source",
+    "queue",
     "sort",
 )
+
+
+def list_params(params: QueryDict, round: Round) -> list[tuple[str, str]]:
+    """The list's filters as query pairs (from its query string, or from a form carrying them), the round named."""
+    kept = [(name, value) for name, values in params.lists() if name in FILTER_FIELDS for value in values if value]
+    return [("round", round.code), *kept]
 
 
 class _UserChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -60,6 +76,7 @@ class SubmissionFilterForm(PlacementFilterForm):
         label=_("Reason for quarantine"), required=False, choices=[("", _("All")), *QuarantineReason.choices]
     )
     source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("All")), *Source.choices])
+    queue = forms.ChoiceField(label=_("Waiting for"), required=False, choices=QUEUE_CHOICES)
     sort = forms.ChoiceField(
         label=_("Order"),
         required=False,
@@ -68,6 +85,7 @@ class SubmissionFilterForm(PlacementFilterForm):
 
     def __init__(self, data: QueryDict | None, *, user: User, round: Round | None, **kwargs: Any) -> None:
         super().__init__(data, user=user, **kwargs)
+        self.user = user
         fields: dict[str, Any] = self.fields
         fields["round"].queryset = scoped(user, Round.objects.all())
         fields["collector"].queryset = submitters(user, round) if round is not None else User.objects.none()
@@ -80,4 +98,4 @@ class SubmissionFilterForm(PlacementFilterForm):
         self.is_valid()
         chosen = {name: value for name, value in self.cleaned_data.items() if name in FILTER_FIELDS}
         chosen["sort"] = chosen.get("sort") or "-received"
-        return SubmissionFilters(**chosen)
+        return SubmissionFilters(**chosen, reader=self.user)

@@ -8,20 +8,38 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from rasd.accounts.models import User
+from rasd.accounts.roles import Perm
 from rasd.accounts.scoping import get_scoped_or_404, scoped
 from rasd.collection.models import Round
+from rasd.quality.models import IssueStatus, Severity
 from rasd.questionnaires.models import QuestionnaireVersion
 from rasd.registry.models import Directorate, Facility, Sector
 from rasd.registry.selectors import search_q
+from rasd.review.models import ReviewEvent, ReviewEventKind
+from rasd.review.queues import (
+    WAITING_FOR_COLLECTOR,
+    WAITING_FOR_DIRECTORATE,
+    WAITING_FOR_NATIONAL,
+    WAITING_FOR_PLACEMENT,
+)
 from rasd.submissions.answers import Catalogue
 from rasd.submissions.changes import FieldChange, diff_answers
 from rasd.submissions.models import Attachment, Submission, SubmissionState, SubmissionVersion
 
 SORTS = {"-received": ("-updated_at", "-pk"), "received": ("updated_at", "pk")}
+
+# The review queues a list can be narrowed to (`?queue=`); "mine" is worked out from the reader's permissions.
+QUEUES: dict[str, frozenset[SubmissionState]] = {
+    "directorate": WAITING_FOR_DIRECTORATE,
+    "national": WAITING_FOR_NATIONAL,
+    "collector": WAITING_FOR_COLLECTOR,
+    "placement": WAITING_FOR_PLACEMENT,
+}
+MY_QUEUE = "mine"
 
 
 @dataclass(frozen=True)
@@ -35,6 +53,8 @@ class SubmissionFilters:
     state: str = ""
     reason: str = ""
     source: str = ""
+    queue: str = ""
+    reader: User | None = None  # whose queue "mine" is
     sort: str = "-received"
 
 
@@ -44,8 +64,34 @@ def latest_round() -> Round | None:
     return rounds.filter(state="collecting").first() or rounds.first()
 
 
+def round_named(user: User, code: str) -> Round | None:
+    """The round of a list: the one named by its code (404 when there is none), else the current one."""
+    code = code.strip()
+    if not code:
+        return latest_round()
+    found = scoped(user, Round.objects.all()).filter(code=code).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def round_submissions(user: User, round_: Round) -> QuerySet[Submission]:
     return scoped(user, Submission.objects.filter(round=round_))
+
+
+def waiting_for_q(user: User) -> Q:
+    """The records that wait for `user`: the national queue for national approvers, the directorate queue for
+    directorate approvers and the reviewers below them, and the records returned to the user as their collector."""
+    waiting = Q(pk__in=[])
+    if user.can(Perm.APPROVE_NATIONALLY):
+        waiting |= Q(state__in=WAITING_FOR_NATIONAL)
+    if user.can(Perm.APPROVE_FOR_DIRECTORATE) or (
+        user.can(Perm.REVIEW_SUBMISSIONS) and not user.can(Perm.APPROVE_NATIONALLY)
+    ):
+        waiting |= Q(state__in=WAITING_FOR_DIRECTORATE)
+    if user.can(Perm.SUBMIT_DATA):
+        waiting |= Q(state__in=WAITING_FOR_COLLECTOR, submitted_by=user)
+    return waiting
 
 
 def filter_submissions(records: QuerySet[Submission], filters: SubmissionFilters) -> QuerySet[Submission]:
@@ -73,6 +119,10 @@ def filter_submissions(records: QuerySet[Submission], filters: SubmissionFilters
         records = records.filter(state=SubmissionState.QUARANTINED, quarantine_reason=filters.reason)
     if filters.source:
         records = records.filter(current_version__source=filters.source)
+    if filters.queue in QUEUES:
+        records = records.filter(state__in=QUEUES[filters.queue])
+    elif filters.queue == MY_QUEUE and filters.reader is not None:
+        records = records.filter(waiting_for_q(filters.reader))
     return records.order_by(*SORTS.get(filters.sort, SORTS["-received"]))
 
 
@@ -83,22 +133,99 @@ def list_rows(records: QuerySet[Submission]) -> QuerySet[Submission]:
 
 
 @dataclass(frozen=True)
-class Counts:
-    total: int
-    received: int
-    quarantined: int
+class StateCounts:
+    """Records by state, and by the review queue they wait in."""
+
+    by_state: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_state.values())
+
+    def _in(self, states: frozenset[SubmissionState]) -> int:
+        return sum(self.by_state.get(state, 0) for state in states)
+
+    @property
+    def waiting_directorate(self) -> int:
+        return self._in(WAITING_FOR_DIRECTORATE)
+
+    @property
+    def waiting_national(self) -> int:
+        return self._in(WAITING_FOR_NATIONAL)
+
+    @property
+    def returned(self) -> int:
+        return self._in(WAITING_FOR_COLLECTOR)
+
+    @property
+    def quarantined(self) -> int:
+        return self._in(WAITING_FOR_PLACEMENT)
+
+    @property
+    def approved_national(self) -> int:
+        return self.by_state.get(SubmissionState.APPROVED_NATIONAL, 0)
+
+    @property
+    def rejected(self) -> int:
+        return self.by_state.get(SubmissionState.REJECTED, 0)
+
+
+@dataclass(frozen=True)
+class Counts(StateCounts):
     facilities: int
+    mine: int  # waiting for the reader
 
 
-def counts(records: QuerySet[Submission]) -> Counts:
-    """How many records (in scope, before the filters), by state, and how many facilities they cover."""
+def counts(records: QuerySet[Submission], reader: User) -> Counts:
+    """How many records (in scope, before the filters), by state, how many wait for the reader, and how many
+    facilities they cover."""
     by_state = dict(records.order_by().values_list("state").annotate(n=Count("pk")))
     facilities = records.exclude(facility=None).order_by().values("facility").distinct().count()
-    return Counts(
-        total=sum(by_state.values()),
-        received=by_state.get(SubmissionState.RECEIVED, 0),
-        quarantined=by_state.get(SubmissionState.QUARANTINED, 0),
-        facilities=facilities,
+    mine = records.filter(waiting_for_q(reader)).count()
+    return Counts(by_state=by_state, facilities=facilities, mine=mine)
+
+
+@dataclass(frozen=True)
+class GroupCounts(StateCounts):
+    directorate: Directorate | None
+    sector: Sector | None
+    high_issues: int  # records with an open high-severity issue
+
+
+def counts_by(records: QuerySet[Submission], *, by_sector: bool) -> list[GroupCounts]:
+    """The records' state counts per directorate, or per directorate and sector, for the approval pages. Units
+    without a record are left out; records placed in no directorate (or no sector) come after the others."""
+    fields = ("directorate", "sector") if by_sector else ("directorate",)
+    grouped: dict[tuple[int | None, ...], dict[str, int]] = {}
+    for *key, state, number in records.order_by().values_list(*fields, "state").annotate(n=Count("pk")):
+        grouped.setdefault(tuple(key), {})[state] = number
+    flagged = records.filter(issues__status=IssueStatus.OPEN, issues__severity=Severity.HIGH).order_by()
+    high = {tuple(key): number for *key, number in flagged.values_list(*fields).annotate(n=Count("pk", distinct=True))}
+    directorates = Directorate.objects.in_bulk([key[0] for key in grouped if key[0] is not None])
+    sectors = Sector.objects.in_bulk([key[1] for key in grouped if by_sector and key[1] is not None])
+    rows = [
+        GroupCounts(
+            by_state=by_state,
+            directorate=directorates.get(key[0] or 0),
+            sector=sectors.get(key[1] or 0) if by_sector else None,
+            high_issues=high.get(key, 0),
+        )
+        for key, by_state in grouped.items()
+    ]
+    rows.sort(key=lambda row: (row.directorate is None, str(row.directorate), row.sector is None, str(row.sector)))
+    return rows
+
+
+def returned_to(user: User) -> QuerySet[Submission]:
+    """The records returned to the user as their collector (in their scope), newest first, each with the message of
+    the return (`return_message`)."""
+    message = ReviewEvent.objects.filter(submission=OuterRef("pk"), kind=ReviewEventKind.RETURNED).order_by("-pk")
+    records = Submission.objects.filter(state__in=WAITING_FOR_COLLECTOR, submitted_by=user)
+    return (
+        scoped(user, records)
+        .select_related("round", "facility", "current_version")
+        .annotate(return_message=Subquery(message.values("message")[:1]))
+        .order_by("-updated_at", "-pk")
     )
 
 

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_safe
 
 from rasd.accounts.access import AuthenticatedRequest, requires
 from rasd.accounts.roles import Perm
-from rasd.accounts.scoping import scoped
 from rasd.collection.models import Round
 from rasd.registry.boundary_layers import basemap
 from rasd.submissions import selectors
@@ -25,14 +24,7 @@ PAGE_SIZE = 50
 
 
 def _round(request: AuthenticatedRequest) -> Round | None:
-    """The round named by ?round=CODE (404 when there is none), else the current one."""
-    code = request.GET.get("round", "").strip()
-    if code:
-        found = scoped(request.user, Round.objects.all()).filter(code=code).first()
-        if found is None:
-            raise Http404
-        return found
-    return selectors.latest_round()
+    return selectors.round_named(request.user, request.GET.get("round", ""))
 
 
 def _query(request: HttpRequest, *drop: str) -> str:
@@ -53,7 +45,7 @@ def submission_list(request: AuthenticatedRequest) -> HttpResponse:
     if round_ is not None:
         records = selectors.round_submissions(request.user, round_)
         matching = selectors.filter_submissions(records, filters.filters())
-        context["counts"] = selectors.counts(records)
+        context["counts"] = selectors.counts(records, request.user)
         context["page"] = Paginator(selectors.list_rows(matching), PAGE_SIZE).get_page(request.GET.get("page"))
         context["export_query"] = _query(request, "page", "round")
     return render(request, "submissions/submission_list.html", context)

@@ -181,4 +181,8 @@ def load_demo(
         # as a directorate office would enter them.
         demo.submissions = ingest_all(generate(round_, facilities=submissions, seed=seed, collector=admin, today=today))
         demo.steps.append(f"{demo.submissions.total} simulated submission(s): {dict(demo.submissions.counts)}")
+        from rasd.review.demo import review_some  # review builds on submissions, not the other way round
+
+        with acting_as(admin, request_id="load_demo"):
+            demo.steps.append(review_some(admin, round_))
     return demo

@@ -19,7 +19,7 @@ from lxml import etree
 from rasd.questionnaires.xpath import DATE_TYPES, Bind, Evaluator, FormModel, csv_instance
 from rasd.submissions.simulator import profiles as p
 
-IRAQ = (29.1, 37.3, 38.9, 48.5)  # lat min, lat max, lon min, lon max: inside the form's own GPS constraint
+IRAQ = (29.0, 37.5, 38.7, 48.7)  # lat min, lat max, lon min, lon max: the form's own GPS constraint
 BAGHDAD = (33.31, 44.37)
 ATTEMPTS = 12
 
