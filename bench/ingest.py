@@ -70,7 +70,7 @@ def _pg_admin(sql: str, *params: str) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall()) if cursor.description else []
 
 
-def database_env(preload: int, work_dir: Path, *, fresh: bool) -> dict[str, str]:
+def database_env(preload: int, work_dir: Path, *, fresh: bool, prefix: str = "rasd_bench_ingest") -> dict[str, str]:
     """The environment of a child and its server: its own data directory and database. The empty database is
     always rebuilt; a pre-loaded one is kept for the next run (building 100,000 records takes a while)."""
     data_dir = work_dir / f"{'postgresql' if postgres_url() else 'sqlite'}-{preload}"
@@ -83,7 +83,7 @@ def database_env(preload: int, work_dir: Path, *, fresh: bool) -> dict[str, str]
     env["DJANGO_SETTINGS_MODULE"] = "rasd.settings"
     base = postgres_url()
     if base:
-        name = f"rasd_bench_ingest_{preload}"
+        name = f"{prefix}_{preload}"
         exists = _pg_admin("SELECT 1 FROM pg_database WHERE datname = %s", name)
         if exists and fresh:
             _pg_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
@@ -555,6 +555,7 @@ def main() -> None:
     parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR, help="data directories (kept)")
     parser.add_argument("--fresh", action="store_true", help="rebuild pre-loaded databases too")
     parser.add_argument("--clean", action="store_true", help="remove the kept data directories and databases")
+    parser.add_argument("--db-prefix", default="rasd_bench_ingest", help="PostgreSQL databases: <prefix>_<preload>")
     parser.add_argument("--profile", action="store_true", help="cProfile the ingestion service (-n 500 is plenty)")
     parser.add_argument("--json-out", type=Path, help="append every run as one JSON line")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -569,12 +570,12 @@ def main() -> None:
     if options.clean:
         shutil.rmtree(options.work_dir, ignore_errors=True)
         if postgres_url():
-            for (name,) in _pg_admin("SELECT datname FROM pg_database WHERE datname LIKE 'rasd_bench_ingest_%%'"):
+            for (name,) in _pg_admin("SELECT datname FROM pg_database WHERE datname LIKE %s", f"{options.db_prefix}_%"):
                 _pg_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
         return
     runs: list[dict[str, Any]] = []
     for preload in [0] if options.profile else options.preload:
-        env = database_env(preload, options.work_dir, fresh=options.fresh)
+        env = database_env(preload, options.work_dir, fresh=options.fresh, prefix=options.db_prefix)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(ROOT / "src")]))
         arguments = [*sys.argv[1:], "--child", "--preload", str(preload)]
         if options.profile:
@@ -582,7 +583,7 @@ def main() -> None:
             return
         runs += run_child(env, arguments)
         if preload == 0 and postgres_url():
-            _pg_admin(f'DROP DATABASE IF EXISTS "rasd_bench_ingest_{preload}" WITH (FORCE)')
+            _pg_admin(f'DROP DATABASE IF EXISTS "{options.db_prefix}_{preload}" WITH (FORCE)')
     if options.json_out:
         with options.json_out.open("a", encoding="utf-8") as handle:
             for run in runs:

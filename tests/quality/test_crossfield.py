@@ -56,7 +56,7 @@ def english(version_id: int, rule: str) -> str:
 
 
 def test_clean_submissions_break_no_catalogue_rule(catalogue: CollectionWorld) -> None:
-    assert ValidationRule.objects.filter(is_active=True).count() == 7
+    assert ValidationRule.objects.filter(is_active=True).count() == 8
     assert new_rules_of(send(catalogue, phc(catalogue))) == set()
     assert new_rules_of(send(catalogue, hospital(catalogue))) == set()
 

@@ -33,8 +33,8 @@ def test_the_hook_adds_two_statements_and_one_more_per_problem_found(collection:
     # rules in force, whether the round has an earlier one and the peer statistics are kept in the process for a
     # while; with an earlier round, the facility's record there is one statement more.)
     assert statements_to_ingest(collection, changed(xml, {})) == without + 2
-    # ...and one insert of the issues found.
-    assert statements_to_ingest(collection, changed(xml, {PHONE: "12345"})) == without + 3
+    # ...and one insert of the issues found, and one update of the record's state to "has issues" (rasd.review).
+    assert statements_to_ingest(collection, changed(xml, {PHONE: "12345"})) == without + 4
 
 
 def test_a_failing_check_never_keeps_a_record_from_being_built(

@@ -89,7 +89,7 @@ def test_a_rule_with_a_bad_detail_is_refused(
     assert not ValidationRule.objects.exists()
 
 
-def test_only_those_who_manage_questionnaires_change_rules(collection: CollectionWorld, personas: Personas) -> None:
+def test_only_those_who_manage_quality_rules_change_rules(collection: CollectionWorld, personas: Personas) -> None:
     for user in (personas.basra_manager, personas.basra_s1_collector):
         with acting_as(user), pytest.raises(PermissionDenied):
             create_rule(user, definition())
@@ -123,15 +123,15 @@ def test_load_quality_rules_is_idempotent_and_keeps_a_deactivation(collection: C
         call_command("load_quality_rules", stdout=out)
         return out.getvalue().strip()
 
-    assert load() == "7 rules created, 0 changed, 0 unchanged"
-    assert load() == "0 rules created, 0 changed, 7 unchanged"
+    assert load() == "8 rules created, 0 changed, 0 unchanged"
+    assert load() == "0 rules created, 0 changed, 8 unchanged"
     assert set(ValidationRule.objects.values_list("origin", flat=True)) == {"herams"}
-    assert AuditEntry.objects.filter(action="quality.rule_created").count() == 7
+    assert AuditEntry.objects.filter(action="quality.rule_created").count() == 8
 
     item = ValidationRule.objects.get(code="hospital_without_beds")
     item.left_side = "if(facility_type() == 'hospital', #{beds:*}, 1) + 0"  # as if an older catalogue had it
     item.is_active = False
     item.save()
-    assert load() == "0 rules created, 1 changed, 6 unchanged"
+    assert load() == "0 rules created, 1 changed, 7 unchanged"
     item.refresh_from_db()
     assert (item.left_side, item.is_active) == ("if(facility_type() == 'hospital', #{beds:*}, 1)", False)

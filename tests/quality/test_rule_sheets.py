@@ -82,7 +82,8 @@ def test_a_broken_row_stores_no_rule(collection: CollectionWorld) -> None:
     broken = [*WARD_BEDS[:5], "#{beds_functional:<ward>} +", "<=", "0", "high"]
     form_id = with_sheet(collection, WARD_BEDS, ["other", *broken[1:]])
 
-    with translation.override("en"), pytest.raises(CommandError, match=r"Rule 2 \(other\): Left side: The expression"):
+    refusal = r"rasd_rules sheet, row 3 \(other\): Left side: The expression"
+    with translation.override("en"), pytest.raises(CommandError, match=refusal):
         load(form_id)
     assert not ValidationRule.objects.exists()
 

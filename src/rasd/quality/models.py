@@ -186,6 +186,10 @@ class ValidationRule(TrilingualName):
     def __str__(self) -> str:
         return self.code
 
+    @classmethod
+    def in_scope_q(cls, scope: Scope) -> Q:
+        return Q()  # national, like the questionnaires the rules read
+
     @property
     def issue_code(self) -> str:
         """The rule code its issues carry."""

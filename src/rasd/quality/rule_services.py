@@ -2,9 +2,11 @@
 
 A rule is checked when it is saved, never first at run time: both sides must parse, every role must be a role of
 rasd's vocabulary (docs/questionnaires.md) and every field it names must exist — in its questionnaire when it is
-attached to one, in some questionnaire otherwise — and its messages may use only `{left}` and `{right}`. A refused
-rule is not stored. Rules are never deleted: `update_rule(..., is_active=False)` deactivates one. Every change is
-audited (`quality.rule_created`, `quality.rule_changed`).
+attached to one, in some questionnaire otherwise (a rule of the HeRAMS catalogue may name roles no questionnaire has
+yet: it is written against the vocabulary, and applies once a questionnaire declares them) — and its messages may use
+only `{left}` and `{right}`. A refused rule is not stored (`RuleError` names the part of the rule at fault). Rules
+are never deleted: `set_rule_active()` switches one off. Every change is audited (`quality.rule_created`,
+`quality.rule_changed`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +36,7 @@ from rasd.questionnaires.semantic_roles import ANY_CODE, VOCABULARY, role_proble
 if TYPE_CHECKING:
     from rasd.accounts.models import User
 
-RULE_PERMISSION = Perm.MANAGE_QUESTIONNAIRES  # rules are national, like the questionnaires they read
+RULE_PERMISSION = Perm.MANAGE_QUALITY_RULES
 CATALOGUE = Path(__file__).parent / "data" / "herams_rules.json"
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -55,6 +57,15 @@ AUDITED = (
     "questionnaire",
     "is_active",
 )
+
+
+class RuleError(QualityError):
+    """A refused rule; `field` names the part at fault, as `RuleDefinition` and the rule pages name it (`code`,
+    `name_ar`, `message_ckb`, `left_side`, `operator`…), or is blank for the rule as a whole."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,7 @@ def create_rule(actor: User | None, definition: RuleDefinition) -> ValidationRul
     _check(definition)
     with transaction.atomic():
         if ValidationRule.objects.filter(code=definition.code).exists():
-            raise QualityError(_("A rule with the code “%(code)s” exists already.") % {"code": definition.code})
+            raise RuleError(_("A rule with the code “%(code)s” exists already.") % {"code": definition.code}, "code")
         item = ValidationRule(code=definition.code, origin=definition.origin, created_by=actor, changed_by=actor)
         _assign(item, definition)
         item.save()
@@ -95,7 +106,7 @@ def update_rule(actor: User | None, item: ValidationRule, definition: RuleDefini
     issues carry them."""
     _allowed(actor)
     if definition.code != item.code:
-        raise QualityError(_("A rule's code cannot change; deactivate it and create another."))
+        raise RuleError(_("A rule's code cannot change; deactivate it and create another."), "code")
     _check(definition)
     with transaction.atomic():
         locked = ValidationRule.objects.select_for_update().get(pk=item.pk)
@@ -112,6 +123,31 @@ def update_rule(actor: User | None, item: ValidationRule, definition: RuleDefini
     return True
 
 
+def set_rule_active(actor: User | None, item: ValidationRule, active: bool, *, reason: str) -> bool:
+    """Switch a rule off (never deleted: its open issues are resolved by the next check of their records) or on
+    again; False when it already was. Audited as `quality.rule_changed` with the reason."""
+    if not reason.strip():
+        raise RuleError(_("Say why the rule is switched off or on."), "reason")
+    return update_rule(actor, item, dataclasses.replace(definition_of(item), is_active=active), reason=reason.strip())
+
+
+def definition_of(item: ValidationRule) -> RuleDefinition:
+    """What a stored rule says, to change part of it."""
+    return RuleDefinition(
+        code=item.code,
+        names=item.names,
+        messages=item.messages,
+        left_side=item.left_side,
+        operator=item.operator,
+        right_side=item.right_side,
+        importance=item.importance,
+        missing_value_strategy=item.missing_value_strategy,
+        questionnaire=item.questionnaire,
+        origin=item.origin,
+        is_active=item.is_active,
+    )
+
+
 def load_catalogue(actor: User | None = None, path: Path = CATALOGUE) -> tuple[int, int, int]:
     """The HeRAMS rules shipped with rasd: created when missing, brought up to date when the file changed (an
     administrator's deactivation is kept). Returns (created, changed, unchanged); running it twice changes nothing."""
@@ -119,9 +155,16 @@ def load_catalogue(actor: User | None = None, path: Path = CATALOGUE) -> tuple[i
     return load_rules(actor, [definition_from(entry, RuleOrigin.HERAMS) for entry in entries])
 
 
-def load_rules(actor: User | None, definitions: list[RuleDefinition], *, reason: str = "") -> tuple[int, int, int]:
-    """Create or update each rule (by code) in one transaction: a refused rule stores none. Keeps a rule's
-    deactivation; refuses to take over the code of a rule of another origin or questionnaire."""
+def load_rules(
+    actor: User | None,
+    definitions: list[RuleDefinition],
+    *,
+    reason: str = "",
+    places: Sequence[str] | None = None,
+) -> tuple[int, int, int]:
+    """Create or update each rule (by code) in one transaction: a refused rule stores none, and the refusal names
+    where the rule was read (`places`, one per definition: "rasd_rules sheet, row 3"; "Rule 2" by default). Keeps a
+    rule's deactivation; refuses to take over the code of a rule of another origin or questionnaire."""
     created = changed = unchanged = 0
     with transaction.atomic():
         for number, definition in enumerate(definitions, start=1):
@@ -139,9 +182,10 @@ def load_rules(actor: User | None, definitions: list[RuleDefinition], *, reason:
                 else:
                     unchanged += 1
             except QualityError as error:
+                place = places[number - 1] if places is not None else _("Rule %(number)d") % {"number": number}
                 raise QualityError(
-                    _("Rule %(number)d (%(code)s): %(message)s")
-                    % {"number": number, "code": definition.code, "message": error.message}
+                    _("%(place)s (%(code)s): %(message)s")
+                    % {"place": place, "code": definition.code, "message": error.message}
                 ) from None
     return created, changed, unchanged
 
@@ -185,49 +229,64 @@ def _assign(item: ValidationRule, definition: RuleDefinition) -> None:
 
 def _check(definition: RuleDefinition) -> None:
     if not CODE.match(definition.code):
-        raise QualityError(
-            _("The code must be lower-case letters, digits and underscores, starting with a letter (50 at most).")
+        raise RuleError(
+            _("The code must be lower-case letters, digits and underscores, starting with a letter (50 at most)."),
+            "code",
         )
-    if not definition.names.get("ar", "").strip() or not definition.messages.get("ar", "").strip():
-        raise QualityError(_("The rule needs a name and a message in Arabic."))
-    for value, choices, what in (
-        (definition.operator, Operator.values, _("operator")),
-        (definition.importance, Severity.values, _("importance")),
-        (definition.missing_value_strategy, MissingValueStrategy.values, _("missing value strategy")),
-        (definition.origin, RuleOrigin.values, _("origin")),
+    if not definition.names.get("ar", "").strip():
+        raise RuleError(_("The rule needs a name and a message in Arabic."), "name_ar")
+    if not definition.messages.get("ar", "").strip():
+        raise RuleError(_("The rule needs a name and a message in Arabic."), "message_ar")
+    for value, choices, what, field in (
+        (definition.operator, Operator.values, _("operator"), "operator"),
+        (definition.importance, Severity.values, _("importance"), "importance"),
+        (
+            definition.missing_value_strategy,
+            MissingValueStrategy.values,
+            _("missing value strategy"),
+            "missing_value_strategy",
+        ),
+        (definition.origin, RuleOrigin.values, _("origin"), ""),
     ):
         if value not in choices:
-            raise QualityError(_("Unknown %(what)s “%(value)s”.") % {"what": what, "value": value})
+            raise RuleError(_("Unknown %(what)s “%(value)s”.") % {"what": what, "value": value}, field)
     for language, message in definition.messages.items():
         unknown = [name for name in PLACEHOLDER.findall(message) if name not in PLACEHOLDERS]
         if unknown:
-            raise QualityError(
+            raise RuleError(
                 _("The message (%(language)s) may use only {left} and {right}, not {%(name)s}.")
-                % {"language": language, "name": unknown[0]}
+                % {"language": language, "name": unknown[0]},
+                f"message_{language}",
             )
-    sides = ((_("Left side"), definition.left_side), (_("Right side"), definition.right_side))
+    sides = (
+        (_("Left side"), definition.left_side, "left_side"),
+        (_("Right side"), definition.right_side, "right_side"),
+    )
     trees = []
-    for side, source in sides:
+    for side, source, field in sides:
         try:
-            trees.append((side, expressions.parse(source)))
+            trees.append((side, expressions.parse(source), field))
         except expressions.ExpressionError as error:
-            raise QualityError(f"{side}: {error.message}") from None
-    all_refs = [ref for _side, tree in trees for ref in expressions.refs(tree)]
+            raise RuleError(f"{side}: {error.message}", field) from None
+    all_refs = [ref for _side, tree, _field in trees for ref in expressions.refs(tree)]
     binder = next((ref for ref in all_refs if ref.variables), None)
     variables = {name for ref in all_refs for name in ref.variables}
     if binder is not None and not variables <= set(binder.variables):
-        raise QualityError(
+        raise RuleError(
             _("The first field with <…> parts (%(ref)s) must have all of them: %(variables)s.")
-            % {"ref": str(binder), "variables": ", ".join(f"<{name}>" for name in sorted(variables))}
+            % {"ref": str(binder), "variables": ", ".join(f"<{name}>" for name in sorted(variables))},
+            "left_side" if binder in expressions.refs(trees[0][1]) else "right_side",
         )
     known = _KnownFields(definition.questionnaire)
-    for side, tree in trees:
+    for side, tree, field in trees:
         for ref in expressions.refs(tree):
             problem = _role_problem(ref.as_pattern) if ref.kind == "role" else None
-            if problem is None and not known.has(ref):
+            # The catalogue is written against the vocabulary: its rules may wait for a questionnaire with the roles.
+            vocabulary_is_enough = ref.kind == "role" and definition.origin == RuleOrigin.HERAMS
+            if problem is None and not vocabulary_is_enough and not known.has(ref):
                 problem = _unknown_message(ref, definition.questionnaire)
             if problem is not None:
-                raise QualityError(f"{side}: {problem}")
+                raise RuleError(f"{side}: {problem}", field)
 
 
 def _role_problem(key: str) -> str | None:

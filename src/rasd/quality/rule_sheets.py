@@ -5,23 +5,27 @@
          | left_side | operator | right_side | importance | missing_value_strategy
 
 The languages are written as in the survey sheet's labels (`label::Arabic (ar)`; `name::ar` works too).
-pyxform ignores the sheet, so the form itself is unchanged. `rasd load_quality_rules --questionnaire FORM_ID`
-reads it from the questionnaire's latest published version and saves the rules, attached to the questionnaire,
-through the same checks as any rule.
+pyxform ignores the sheet, so the form itself is unchanged. `import_xlsform` saves the sheet's rules, attached to
+the questionnaire, in the import's own transaction (`save_imported_rules`, an import hook): a refused row refuses
+the whole import. `rasd load_quality_rules --questionnaire FORM_ID` reads the sheet again from the questionnaire's
+latest published version. Both go through the same checks as any rule.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import zipfile
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from rasd.quality.models import RuleOrigin
 from rasd.quality.rule_services import definition_from, load_rules
 from rasd.quality.services import QualityError
 from rasd.questionnaires.models import Questionnaire, QuestionnaireVersion, VersionState
+from rasd.questionnaires.xlsform import XLSFormError
 
 if TYPE_CHECKING:
     from rasd.accounts.models import User
@@ -31,8 +35,8 @@ TRANSLATED = ("name", "message")
 _LANGUAGE = re.compile(r"\(([A-Za-z-]+)\)\s*$")
 
 
-def entries_of(content: bytes) -> list[dict[str, Any]]:
-    """The rules of the workbook's `rasd_rules` sheet (none when it has no such sheet)."""
+def entries_of(content: bytes) -> list[tuple[int, dict[str, Any]]]:
+    """The rules of the workbook's `rasd_rules` sheet with their row numbers (none when it has no such sheet)."""
     from openpyxl import load_workbook
 
     try:
@@ -51,7 +55,7 @@ def entries_of(content: bytes) -> list[dict[str, Any]]:
     if not rows:
         return []
     headers = [header.strip() for header in rows[0]]
-    return [_entry(headers, row) for row in rows[1:] if any(row)]
+    return [(number, _entry(headers, row)) for number, row in enumerate(rows[1:], start=2) if any(row)]
 
 
 def _entry(headers: list[str], row: list[str]) -> dict[str, Any]:
@@ -66,9 +70,20 @@ def _entry(headers: list[str], row: list[str]) -> dict[str, Any]:
     return entry
 
 
+def load_version_rules(actor: User | None, version: QuestionnaireVersion) -> tuple[int, int, int]:
+    """Save the rules of the version's `rasd_rules` sheet, attached to its questionnaire. Returns (created, changed,
+    unchanged); a refused row stores none and the refusal names it ("rasd_rules sheet, row 3 (code): …")."""
+    numbered = entries_of(bytes(version.xlsform))
+    definitions = [definition_from(entry, RuleOrigin.DHIS2, version.questionnaire) for _row, entry in numbered]
+    places = [_("%(sheet)s sheet, row %(row)d") % {"sheet": SHEET, "row": row} for row, _entry in numbered]
+    reason = _("Rules of the questionnaire %(version)s") % {
+        "version": f"{version.questionnaire.form_id} {version.version}"
+    }
+    return load_rules(actor, definitions, reason=reason, places=places)
+
+
 def load_questionnaire_rules(actor: User | None, questionnaire: Questionnaire) -> tuple[int, int, int]:
-    """Save the rules of the `rasd_rules` sheet of the questionnaire's latest published version, attached to the
-    questionnaire. Returns (created, changed, unchanged); a refused rule stores none."""
+    """Save the rules of the `rasd_rules` sheet of the questionnaire's latest published version."""
     version = (
         QuestionnaireVersion.objects.filter(questionnaire=questionnaire, state=VersionState.PUBLISHED)
         .order_by("-published_at", "-pk")
@@ -76,7 +91,20 @@ def load_questionnaire_rules(actor: User | None, questionnaire: Questionnaire) -
     )
     if version is None:
         raise QualityError(_("The questionnaire has no published version."))
-    entries = entries_of(bytes(version.xlsform))
-    definitions = [definition_from(entry, RuleOrigin.DHIS2, questionnaire) for entry in entries]
-    reason = _("Rules of the questionnaire %(version)s") % {"version": f"{questionnaire.form_id} {version.version}"}
-    return load_rules(actor, definitions, reason=reason)
+    return load_version_rules(actor, version)
+
+
+def save_imported_rules(actor: User | None, version: QuestionnaireVersion) -> None:
+    """The import hook (`rasd.questionnaires.hooks`): the rules of a new version's `rasd_rules` sheet are saved with
+    it, or the import is refused with the reason."""
+    content = bytes(version.xlsform)
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        return  # an older .xls workbook: only .xlsx workbooks carry a rasd_rules sheet rasd reads
+    try:
+        load_version_rules(actor, version)
+    except QualityError as error:
+        raise XLSFormError([error.message]) from None
+    except PermissionDenied:
+        raise XLSFormError(
+            [_("The %(sheet)s sheet holds data-quality rules, which you may not change.") % {"sheet": SHEET}]
+        ) from None

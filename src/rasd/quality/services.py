@@ -20,17 +20,17 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rasd.accounts.roles import Perm
 from rasd.accounts.scoping import scoped
 from rasd.audit import services as audit
-from rasd.collection.models import Round
+from rasd.collection.models import Round, RoundState
 from rasd.quality.models import UNRESOLVED, Issue, IssueStatus
 from rasd.quality.rules import Context, Finding, FormInfo, form_info, rule, run_checks
 from rasd.quality.rules.catalogue import prepare_batch, prepare_round
+from rasd.quality.rules.rows import load_context, unresolved_issues
 from rasd.quality.signals import issues_changed
 from rasd.questionnaires.models import QuestionnaireVersion
 from rasd.registry.models import Sector
@@ -113,21 +113,14 @@ def validate_version(version: SubmissionVersion, *, new_record: bool = False, at
     the first of its record, so it has no issues yet (one query fewer for most submissions). `at_ingestion`: called
     by the pipeline; a version from a client that enforced the form's rules is then not re-checked against the form,
     and the record's open form issues are left for `validate_round` to decide."""
-    # One query for what the checks read: the record with its round and facility, and the form's md5.
-    md5 = QuestionnaireVersion.objects.filter(pk=version.questionnaire_version_id).values("md5")[:1]
-    submission = (
-        Submission.objects.select_related(
-            "round", "facility__directorate", "facility__sector", "facility__facility_type"
-        )
-        .annotate(form_md5=Subquery(md5))
-        .get(pk=version.submission_id)
-    )
-    form = form_info(version.questionnaire_version_id, submission.form_md5)
+    # The pipeline built the version with its record in memory; what the checks read besides (the round, the
+    # facility with its type, directorate and sector, the form's md5) is one precompiled statement.
+    submission = version.submission
+    loaded = load_context(submission.round_id, submission.facility_id, version.questionnaire_version_id)
+    form = form_info(version.questionnaire_version_id, loaded.form_md5)
     client_checked = at_ingestion and version.source in CLIENT_CHECKED_SOURCES
-    context = Context(
-        version, submission, submission.round, submission.facility, form, form_checked_by_client=client_checked
-    )
-    existing = [] if new_record else list(Issue.objects.filter(submission=submission, status__in=UNRESOLVED))
+    context = Context(version, submission, loaded.round, loaded.facility, form, form_checked_by_client=client_checked)
+    existing = [] if new_record else unresolved_issues(submission.pk)
     if client_checked:
         existing = [issue for issue in existing if not issue.rule.startswith(FORM_RULE_PREFIX)]
     changes = _Changes()
@@ -264,6 +257,8 @@ def accept_issue(actor: User | None, issue: Issue, justification: str) -> Issue:
         raise QualityError(_("Say why the answer is valid as it is."))
     with transaction.atomic():
         locked = Issue.objects.select_for_update().get(pk=issue.pk)
+        if Round.objects.filter(submissions=locked.submission_id, state=RoundState.CLOSED).exists():
+            raise QualityError(_("The round is closed: its data is locked."))
         if locked.status != IssueStatus.OPEN:
             raise QualityError(_("Only an open issue can be accepted."))
         before = audit.snapshot(locked, ["status", "justification"])

@@ -30,6 +30,8 @@ VOCABULARY: dict[str, tuple[tuple[str, ...], ...]] = {
     "beds": ((ANY_CODE,),),
     "beds_functional": ((ANY_CODE,),),
     "staff": ((ANY_CODE,), ("female", "male")),
+    # Of the staff of a cadre (`staff`), how many were on duty at the visit: same shape, so the two pair per cadre.
+    "staff_on_duty": ((ANY_CODE,), ("female", "male")),
     "staff_available": ((ANY_CODE,),),
     "service": ((ANY_CODE,), (ANY_CODE,)),
     "barriers": ((ANY_CODE,), (ANY_CODE,)),

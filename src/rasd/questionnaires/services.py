@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from rasd.accounts.roles import Perm
 from rasd.audit import services as audit
+from rasd.questionnaires import hooks
 from rasd.questionnaires.models import (
     FieldKind,
     Questionnaire,
@@ -44,8 +45,9 @@ def _require_manager(actor: User | None) -> None:
 def import_xlsform(actor: User | None, content: bytes, *, filename: str, publish: bool = False) -> QuestionnaireVersion:
     """Store a new version of the questionnaire the XLSForm names (creating the questionnaire on first import).
 
-    Raises XLSFormError (nothing stored) when the form is invalid, its version string was already used, or a field
-    keeps its path but changes type compared with a published or retired version.
+    Raises XLSFormError (nothing stored) when the form is invalid, its version string was already used, a field
+    keeps its path but changes type compared with a published or retired version, or an import hook refuses it
+    (`rasd.questionnaires.hooks`: a broken rule in its `rasd_rules` sheet).
     """
     _require_manager(actor)
     parsed = parse_xlsform(content)
@@ -79,6 +81,7 @@ def import_xlsform(actor: User | None, content: bytes, *, filename: str, publish
             QuestionnaireField(version=version, **vars(parsed_field)) for parsed_field in parsed.fields
         )
         audit.record("questionnaire_version.imported", version, after=audit.snapshot(version, VERSION_FIELDS))
+        hooks.run(actor, version)  # other apps' parts of the XLSForm (rules of a rasd_rules sheet); may refuse it
         if publish:
             publish_version(actor, version)
     return version

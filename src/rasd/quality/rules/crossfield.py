@@ -198,13 +198,17 @@ class _Answers:
     def __init__(self, context: Context) -> None:
         self.context = context
         self.values: dict[str, Any] = context.version.answers or {}
+        self._found: dict[Ref, list[Any]] = {}  # rules share fields, and each reads a field more than once
 
     def answers(self, ref: Ref) -> Sequence[Any]:
-        found = []
-        for path in self.context.form.paths_matching(ref.kind, ref.key):
-            value = self.values.get(path)
-            if value not in (None, "", []):
-                found.append(value)
+        found = self._found.get(ref)
+        if found is None:
+            found = []
+            for path in self.context.form.paths_matching(ref.kind, ref.key):
+                value = self.values.get(path)
+                if value not in (None, "", []):
+                    found.append(value)
+            self._found[ref] = found
         return found
 
     def facility(self, attribute: str) -> str:

@@ -20,6 +20,7 @@ from rasd.collection.models import Round
 from rasd.quality.rules.base import Context, Finding, FormInfo, Rule, RuleSource, TimedCache, form_info
 from rasd.quality.rules.catalogue import check, on_batch, register
 from rasd.quality.rules.measures import MEASURES, Measure, field_of, shown, value_of
+from rasd.quality.rules.rows import previous_record_row
 from rasd.registry.quality.base import Severity
 from rasd.submissions.models import Submission
 
@@ -87,6 +88,15 @@ def previous_records(round_: Round, facility_ids: Iterable[int]) -> dict[int, Pr
     return found
 
 
+def _previous_record(round_: Round, facility_id: int) -> PreviousRecord | None:
+    """What `previous_records` finds for one facility, in a statement written once (the ingestion hook's case)."""
+    row = previous_record_row(facility_id, round_.period_start)
+    if row is None:
+        return None
+    code, answers, version_id, md5 = row
+    return PreviousRecord(code, answers, form_info(version_id, md5))
+
+
 _earlier = TimedCache()
 
 
@@ -111,7 +121,7 @@ def against_previous_round(context: Context) -> list[Finding]:
         known = cast(dict[int, PreviousRecord], context.shared[PREVIOUS_KEY])
         previous = known.get(facility.pk)
     elif _has_earlier_round(context.round):
-        previous = previous_records(context.round, [facility.pk]).get(facility.pk)
+        previous = _previous_record(context.round, facility.pk)
     else:
         previous = None  # most rounds: the first one, nothing to compare with (and no query)
     if previous is None:

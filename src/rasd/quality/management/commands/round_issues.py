@@ -1,6 +1,6 @@
-"""`rasd round_issues ROUND [--json] [--status …] [--severity …] [--language …]`: the data-quality issues of a
-round, for the whole country (the command acts as the system). Messages are in Arabic unless asked otherwise, as
-the web pages show them by default."""
+"""`rasd round_issues ROUND [--json] [--status …] [--severity …] [--language …] [--xlsx PATH]`: the data-quality
+issues of a round, for the whole country (the command acts as the system). Messages are in Arabic unless asked
+otherwise, as the web pages show them by default. `--xlsx` writes the open issues as the dashboard's download does."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from rasd.collection.collect_settings import public_base
 from rasd.collection.models import Round
 from rasd.lib.commands import add_language_argument
-from rasd.quality import selectors
+from rasd.quality import issue_export, selectors
 from rasd.quality.models import IssueStatus, Severity
 
 COLUMNS = ("rule", "severity", "facility", "submission", "field", "status", "message")
@@ -29,11 +30,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--severity", choices=Severity.values, action="append", help="repeat for several")
         add_language_argument(parser, default="ar")
+        parser.add_argument(
+            "--xlsx", metavar="PATH", help="write the open issues to this Excel file (links use RASD_PUBLIC_URL)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         round_ = Round.objects.filter(code=options["round"]).first()
         if round_ is None:
             raise CommandError(f"No round with the code {options['round']!r}.")
+        if options["xlsx"]:
+            self._write_xlsx(round_, options)
+            return
         statuses = () if options["status"] == "all" else (options["status"],)
         with translation.override(options["language"]):
             rows = selectors.issue_rows(None, round_, statuses=statuses, severities=tuple(options["severity"] or ()))
@@ -47,3 +54,13 @@ class Command(BaseCommand):
         self.stdout.write("  ".join(column.ljust(widths.get(column, 0)) for column in COLUMNS))
         for row in rows:
             self.stdout.write("  ".join(str(row[column]).ljust(widths.get(column, 0)) for column in COLUMNS))
+
+    def _write_xlsx(self, round_: Round, options: dict[str, Any]) -> None:
+        if options["status"] != IssueStatus.OPEN:
+            raise CommandError("--xlsx writes the open issues: leave out --status.")
+        issues = issue_export.open_issues(None, round_)
+        if options["severity"]:
+            issues = issues.filter(severity__in=options["severity"])
+        rows = issue_export.issue_rows(None, issues, options["language"], base_url=public_base(""))
+        count = issue_export.write_xlsx(rows, options["language"], options["xlsx"])
+        self.stdout.write(f"{count} open issues written to {options['xlsx']}")
