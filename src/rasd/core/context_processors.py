@@ -9,22 +9,32 @@ from django.utils.translation import gettext_lazy as _
 
 from rasd.accounts.roles import Perm
 
-# (url name, label, permission needed): the navigation bar, in order.
-NAVIGATION = [
-    ("core:home", _("Home"), Perm.VIEW_DASHBOARD),
-    ("registry:facility_list", _("Facilities"), Perm.VIEW_REGISTRY),
-    ("registry:facility_map", _("Map"), Perm.VIEW_REGISTRY),
-    ("questionnaires:questionnaire_list", _("Questionnaires"), Perm.VIEW_QUESTIONNAIRES),
-    ("collection:round_list", _("Rounds"), Perm.VIEW_ROUNDS),
-    ("submissions:submission_list", _("Submissions"), Perm.VIEW_SUBMISSIONS),
-    ("webentry:start", _("Enter data"), Perm.SUBMIT_DATA),
-    ("paperentry:paper_list", _("Paper forms"), Perm.SUBMIT_DATA),
-    ("registry:quality_summary", _("Data quality"), Perm.VIEW_REGISTRY),
+# (label, [(url name, permission needed), ...]): the navigation bar, in order; it stays on one line at 1280 pixels in
+# Arabic (the facility map is one click from the facility list). An entry links to the first page the
+# user's role may open (e.g. "Approval" opens national approval for national managers, the directorate's for others).
+NAVIGATION: list[tuple[Any, list[tuple[str, Perm]]]] = [
+    (_("Home"), [("core:home", Perm.VIEW_DASHBOARD)]),
+    (_("Facilities"), [("registry:facility_list", Perm.VIEW_REGISTRY)]),
+    (_("Questionnaires"), [("questionnaires:questionnaire_list", Perm.VIEW_QUESTIONNAIRES)]),
+    (_("Rounds"), [("collection:round_list", Perm.VIEW_ROUNDS)]),
+    (_("Submissions"), [("submissions:submission_list", Perm.VIEW_SUBMISSIONS)]),
+    (_("Enter data"), [("webentry:start", Perm.SUBMIT_DATA)]),
+    (_("Paper forms"), [("paperentry:paper_list", Perm.SUBMIT_DATA)]),
+    (
+        _("Approval"),
+        [("review:national", Perm.APPROVE_NATIONALLY), ("review:directorate", Perm.APPROVE_FOR_DIRECTORATE)],
+    ),
+    # Submissions' data quality for those who read submissions; the facility list's for partners.
+    (
+        _("Data quality"),
+        [("quality:dashboard", Perm.VIEW_SUBMISSIONS), ("registry:quality_summary", Perm.VIEW_REGISTRY)],
+    ),
 ]
 # Administration pages, in the account menu: the bar stays on one line at 1280 pixels in every language.
-ACCOUNT_MENU = [
-    ("accounts:user_list", _("Users"), Perm.VIEW_USERS),
-    ("audit:entry_list", _("Audit log"), Perm.VIEW_AUDIT),
+ACCOUNT_MENU: list[tuple[Any, list[tuple[str, Perm]]]] = [
+    (_("Users"), [("accounts:user_list", Perm.VIEW_USERS)]),
+    (_("Data-quality rules"), [("quality:rule_list", Perm.MANAGE_QUALITY_RULES)]),
+    (_("Audit log"), [("audit:entry_list", Perm.VIEW_AUDIT)]),
 ]
 
 
@@ -48,10 +58,12 @@ def rasd(request: HttpRequest) -> dict[str, Any]:
 
 
 def _items(
-    request: HttpRequest, entries: list[tuple[str, Any, Perm]], user_perms: frozenset[str]
+    request: HttpRequest, entries: list[tuple[Any, list[tuple[str, Perm]]]], user_perms: frozenset[str]
 ) -> list[dict[str, Any]]:
-    return [
-        {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
-        for name, label, perm in entries
-        if perm in user_perms
-    ]
+    items = []
+    for label, pages in entries:
+        name = next((name for name, perm in pages if perm in user_perms), None)
+        if name is not None:
+            url = reverse(name)
+            items.append({"url": url, "label": label, "active": request.path == url})
+    return items
