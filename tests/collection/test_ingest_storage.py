@@ -161,7 +161,7 @@ def test_queries_per_new_submission(
     collection: CollectionWorld, django_assert_max_num_queries: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The pipeline's own statements: the validation hooks' are counted by their tests (tests/quality/test_hook.py).
-    monkeypatch.setattr(hooks, "_hooks", [])
+    monkeypatch.setattr(hooks._registry, "_hooks", [])
     submit(collection, make_instance())  # warms the per-version catalogue cache, as any running server has
     with CaptureQueriesContext(connection) as context:
         result = submit(collection, make_instance())

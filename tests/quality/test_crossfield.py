@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from rasd.accounts.models import User
 from rasd.lib.request_context import acting_as
 from rasd.quality.models import Issue, IssueStatus, MissingValueStrategy, Operator, Severity, ValidationRule
-from rasd.quality.rule_services import RuleDefinition, create_rule, update_rule
+from rasd.quality.rule_services import RuleDefinition, create_rule, definition_of, update_rule
 from rasd.quality.rules import clear_caches, form_info
 from rasd.quality.services import validate_round
 from rasd.questionnaires.models import Questionnaire
@@ -221,20 +221,8 @@ def test_a_deactivated_rule_stops_and_its_issues_are_resolved(collection: Collec
 
 
 def _definition_of(item: ValidationRule, **changes: object) -> RuleDefinition:
-    definition = RuleDefinition(
-        code=item.code,
-        names=item.names,
-        messages=item.messages,
-        left_side=item.left_side,
-        operator=item.operator,
-        right_side=item.right_side,
-        importance=item.importance,
-        missing_value_strategy=item.missing_value_strategy,
-        questionnaire=item.questionnaire,
-        origin=item.origin,
-        is_active=item.is_active,
-    )
-    return dataclasses.replace(definition, **changes)  # type: ignore[arg-type]  # field values checked by the service
+    # field values checked by the service
+    return dataclasses.replace(definition_of(item), **changes)  # type: ignore[arg-type]
 
 
 def test_a_rule_of_another_questionnaire_does_not_apply(collection: CollectionWorld, admin: User) -> None:

@@ -11,27 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rasd.lib.hooks import Hooks
+
 if TYPE_CHECKING:
     from rasd.accounts.models import User
     from rasd.questionnaires.models import QuestionnaireVersion
 
 ImportHook = Callable[["User | None", "QuestionnaireVersion"], None]
 
-_hooks: list[ImportHook] = []
-
-
-def register(fn: ImportHook) -> ImportHook:
-    """Add `fn` to the hooks (once; usable as a decorator). Hooks run in registration order."""
-    if fn not in _hooks:
-        _hooks.append(fn)
-    return fn
-
-
-def unregister(fn: ImportHook) -> None:
-    if fn in _hooks:
-        _hooks.remove(fn)
+_registry: Hooks[ImportHook] = Hooks()
+register = _registry.register
+unregister = _registry.unregister
+registered = _registry.registered
 
 
 def run(actor: User | None, version: QuestionnaireVersion) -> None:
-    for hook in tuple(_hooks):
+    for hook in registered():
         hook(actor, version)

@@ -11,30 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rasd.lib.hooks import Hooks
+
 if TYPE_CHECKING:
     from rasd.submissions.models import SubmissionVersion
 
 Hook = Callable[["SubmissionVersion"], None]
 
-_hooks: list[Hook] = []
-
-
-def register(fn: Hook) -> Hook:
-    """Add `fn` to the hooks (once; usable as a decorator). Hooks run in registration order."""
-    if fn not in _hooks:
-        _hooks.append(fn)
-    return fn
-
-
-def unregister(fn: Hook) -> None:
-    if fn in _hooks:
-        _hooks.remove(fn)
-
-
-def registered() -> tuple[Hook, ...]:
-    return tuple(_hooks)
+_registry: Hooks[Hook] = Hooks()
+register = _registry.register
+unregister = _registry.unregister
+registered = _registry.registered
 
 
 def run(version: SubmissionVersion) -> None:
-    for hook in tuple(_hooks):
+    for hook in registered():
         hook(version)
