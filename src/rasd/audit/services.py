@@ -71,14 +71,40 @@ def record(
     """Append one entry. The actor, request id and address come from the current request context."""
     context = request_context.current()
     actor = context.actor if getattr(context.actor, "pk", None) else None
-    return AuditEntry.objects.create(
+    written = entry(
+        action,
+        instance,
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        changes=diff(before or {}, after or {}),
+        reason=reason,
+    )
+    written.save()
+    return written
+
+
+def entry(
+    action: str,
+    instance: models.Model | None,
+    *,
+    actor: Any,
+    changes: Mapping[str, JsonValue],
+    reason: str = "",
+    object_type: str | None = None,
+    object_id: str | None = None,
+) -> AuditEntry:
+    """An entry as `record()` writes it, not yet saved: for services that insert many at once (`bulk_create`).
+    The request id and address come from the current request context."""
+    context = request_context.current()
+    return AuditEntry(
         actor=actor,
         actor_username=actor.get_username() if actor else "",
         action=action,
         object_type=object_type or (instance._meta.label_lower if instance is not None else ""),
         object_id=object_id if object_id is not None else str(instance.pk if instance is not None else ""),
         object_repr=str(instance)[:300] if instance is not None else "",
-        changes=diff(before or {}, after or {}),
+        changes=dict(changes),
         reason=reason,
         request_id=context.request_id[:64],
         remote_addr=context.remote_addr,

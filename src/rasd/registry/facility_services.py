@@ -22,7 +22,6 @@ from rasd.accounts.roles import Perm
 from rasd.accounts.scoping import Scope, ScopeKind, covers, scope_of, scoped
 from rasd.audit import services as audit
 from rasd.audit.models import AuditEntry
-from rasd.lib import request_context
 from rasd.registry import geo
 from rasd.registry.facility_rules import FacilityDetails, code_problems, detail_problems, effective_date_problems
 from rasd.registry.models import (
@@ -163,7 +162,6 @@ def write_facilities(
     _validate(writes, valid_from)
     summary = WriteSummary()
     now = timezone.now()
-    acting = request_context.current()
     versions: list[FacilityVersion] = []
     entries: list[AuditEntry] = []
     alias_values = _aliases_by_facility([w.facility for w in writes if w.facility])
@@ -195,7 +193,7 @@ def write_facilities(
         change = write.change or VersionChange.CREATED
         versions.append(_version(facility, change, valid_from, reason, actor, sorted(ATTRIBUTE_FIELDS)))
         changes = {**audit.diff({}, _json_snapshot(facility)), **write.noted}
-        entries.append(_entry(acting, actor, now, f"facility.{change}", facility, changes, reason))
+        entries.append(_entry(actor, now, f"facility.{change}", facility, changes, reason))
         summary.created.append(facility)
     if to_update:
         Facility.objects.bulk_update(
@@ -209,7 +207,7 @@ def write_facilities(
     for facility, write, changes in to_update:
         change = write.change or VersionChange.UPDATED
         versions.append(_version(facility, change, valid_from, reason, actor, sorted(changes)))
-        entries.append(_entry(acting, actor, now, f"facility.{change}", facility, {**changes, **write.noted}, reason))
+        entries.append(_entry(actor, now, f"facility.{change}", facility, {**changes, **write.noted}, reason))
         summary.updated.append(facility)
     FacilityVersion.objects.bulk_create(versions, batch_size=1000)
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
@@ -237,7 +235,6 @@ def _version(
 
 
 def _entry(
-    acting: request_context.RequestContext,
     actor: User | None,
     now: datetime.datetime,
     action: str,
@@ -245,19 +242,9 @@ def _entry(
     changes: dict[str, Any],
     reason: str,
 ) -> AuditEntry:
-    return AuditEntry(
-        created_at=now,
-        actor=actor,
-        actor_username=actor.get_username() if actor else "",
-        action=action,
-        object_type=Facility._meta.label_lower,
-        object_id=str(facility.pk),
-        object_repr=str(facility)[:300],
-        changes=changes,
-        reason=reason,
-        request_id=acting.request_id[:64],
-        remote_addr=acting.remote_addr,
-    )
+    written = audit.entry(action, facility, actor=actor, changes=changes, reason=reason)
+    written.created_at = now
+    return written
 
 
 def _aliases_by_facility(facilities: Sequence[Facility | None]) -> dict[int, list[str]]:
@@ -435,9 +422,9 @@ def add_aliases(actor: User | None, names: Sequence[tuple[Facility, str, str]], 
     for facility in touched:
         facility.search_text = _search_text(facility.code, FacilityDetails.of(facility), aliases.get(facility.pk, []))
     Facility.objects.bulk_update(touched, ["search_text"], batch_size=1000)
-    acting, now = request_context.current(), timezone.now()
+    now = timezone.now()
     entries = [
-        _entry(acting, actor, now, "facility.alias_added", alias.facility, {"alias": [None, alias.value]}, reason)
+        _entry(actor, now, "facility.alias_added", alias.facility, {"alias": [None, alias.value]}, reason)
         for alias in added
     ]
     AuditEntry.objects.bulk_create(entries, batch_size=1000)

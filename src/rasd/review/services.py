@@ -10,7 +10,7 @@ docs/review.md.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -24,7 +24,6 @@ from rasd.accounts.scoping import scoped
 from rasd.audit import services as audit
 from rasd.audit.models import AuditEntry
 from rasd.collection.models import RoundState
-from rasd.lib import request_context
 from rasd.quality.models import Issue, IssueStatus, Severity
 from rasd.quality.services import JUSTIFICATION_MAX
 from rasd.review.decisions import AUTOMATIC, ReviewAction, ReviewRefused, decide, may_attempt, round_locked
@@ -342,32 +341,17 @@ def _save(request: _Request, moves: Sequence[tuple[Submission, str]]) -> None:
             )
         )
         after = {"state": target, "justification": request.justification or None}
-        entries.append(_audit_entry(AUDIT_ACTIONS[kind], record, {"state": record.state}, after, request))
+        entries.append(
+            audit.entry(
+                AUDIT_ACTIONS[kind],
+                record,
+                actor=request.actor,
+                changes=audit.diff({"state": record.state}, after),
+                reason=request.message or request.justification,
+            )
+        )
         record.state = target
     for target, ids in by_target.items():
         Submission.objects.filter(pk__in=ids).update(state=target)
     ReviewEvent.objects.bulk_create(events, batch_size=BATCH)
     AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
-
-
-def _audit_entry(
-    action: str,
-    record: Submission,
-    before: Mapping[str, object],
-    after: Mapping[str, object],
-    request: _Request,
-) -> AuditEntry:
-    # As `audit.record()` writes it, built here so a bulk action inserts its entries together.
-    context = request_context.current()
-    return AuditEntry(
-        actor=request.actor,
-        actor_username=request.actor.get_username(),
-        action=action,
-        object_type=record._meta.label_lower,
-        object_id=str(record.pk),
-        object_repr=str(record)[:300],
-        changes=audit.diff(before, after),
-        reason=request.message or request.justification,
-        request_id=context.request_id[:64],
-        remote_addr=context.remote_addr,
-    )
