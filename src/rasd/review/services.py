@@ -71,22 +71,22 @@ class BulkOutcome:
 def approve(actor: User, submission: Submission, *, justification: str = "") -> Submission:
     """First level (by the directorate) for a record waiting for it, second level (national) for a record its
     directorate approved. Open high-severity issues need a justification; they stay open."""
-    return _act_on_one(actor, submission, ReviewAction.APPROVE, "", justification)
+    return act(actor, submission, ReviewAction.APPROVE, justification=justification)
 
 
 def return_to_collector(actor: User, submission: Submission, *, message: str, justification: str = "") -> Submission:
     """Send the record back to its collector with a message saying what to correct; their edit brings it back."""
-    return _act_on_one(actor, submission, ReviewAction.RETURN, message, justification)
+    return act(actor, submission, ReviewAction.RETURN, message=message, justification=justification)
 
 
 def reject(actor: User, submission: Submission, *, comment: str, justification: str = "") -> Submission:
     """The record does not count (a duplicate, a visit that did not happen…): the comment says why."""
-    return _act_on_one(actor, submission, ReviewAction.REJECT, comment, justification)
+    return act(actor, submission, ReviewAction.REJECT, message=comment, justification=justification)
 
 
 def reopen(actor: User, submission: Submission, *, message: str) -> Submission:
     """Take back a decision of the actor's own level; the record goes back to where it was before it."""
-    return _act_on_one(actor, submission, ReviewAction.REOPEN, message, "")
+    return act(actor, submission, ReviewAction.REOPEN, message=message)
 
 
 def add_comment(actor: User, submission: Submission, text: str) -> ReviewEvent:
@@ -107,9 +107,14 @@ def add_comment(actor: User, submission: Submission, text: str) -> ReviewEvent:
     return event
 
 
-def _act_on_one(
-    actor: User, submission: Submission, action: ReviewAction, message: str, justification: str
+def act(
+    actor: User, submission: Submission, action: ReviewAction, *, message: str = "", justification: str = ""
 ) -> Submission:
+    """One decision on one record, by action (the record page's form); the functions above name each one. The
+    message is the return's message, the rejection's comment or the reason for reopening; reopening takes no
+    justification."""
+    if action == ReviewAction.REOPEN:
+        justification = ""
     request = _Request.checked(actor, action, message, justification, bulk=False)
     with transaction.atomic():
         record = _lock(actor, [submission.pk])[0]

@@ -19,7 +19,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from rasd.accounts.access import AuthenticatedRequest, requires
-from rasd.accounts.models import User
 from rasd.accounts.roles import Perm
 from rasd.accounts.scoping import scoped
 from rasd.collection.models import Round, RoundState
@@ -40,16 +39,6 @@ def _record_page(submission: Submission) -> HttpResponse:
     return redirect(reverse("submissions:submission_detail", args=[submission.pk]) + "#review")
 
 
-def _decide(actor: User, submission: Submission, action: str, message: str, justification: str) -> Submission:
-    if action == ReviewAction.APPROVE:
-        return services.approve(actor, submission, justification=justification)
-    if action == ReviewAction.RETURN:
-        return services.return_to_collector(actor, submission, message=message, justification=justification)
-    if action == ReviewAction.REJECT:
-        return services.reject(actor, submission, comment=message, justification=justification)
-    return services.reopen(actor, submission, message=message)
-
-
 @requires(Perm.REVIEW_SUBMISSIONS)
 @require_POST
 def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -61,7 +50,13 @@ def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return _record_page(submission)
     data = form.cleaned_data
     try:
-        decided = _decide(request.user, submission, data["action"], data["message"], data["justification"])
+        decided = services.act(
+            request.user,
+            submission,
+            ReviewAction(data["action"]),
+            message=data["message"],
+            justification=data["justification"],
+        )
     except ReviewRefused as refusal:
         messages.error(request, refusal.message)
     else:
